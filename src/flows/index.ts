@@ -1,0 +1,20 @@
+export type {
+  DnsRecord,
+  EventType,
+  Flow,
+  FlowEndpoint,
+  FlowType,
+  HttpRecord,
+  IpInfo,
+  L7FlowType,
+  Layer4,
+  Layer7,
+  PolicyRef,
+  ServiceRef,
+  TcpFlags,
+  Timestamp,
+  TrafficDirection,
+  Verdict,
+  Workload,
+} from "./flow.js";
+export { EVENT_TYPE, formatTimestamp, toMillis } from "./flow.js";

@@ -1,0 +1,7 @@
+export { decodeResponse, eventFromMessage } from "./decode.js";
+export { enumNames } from "./enum-names.js";
+export type { EnumNames } from "./enum-names.js";
+export { responseFromJson } from "./json-to-message.js";
+export type { JsonConversion, JsonProblem } from "./json-to-message.js";
+export { hubbleRoot, messageType, protoDir, PROTO_FILES } from "./proto-root.js";
+export { parseTimestamp } from "./timestamp-text.js";
