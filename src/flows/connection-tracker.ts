@@ -1,0 +1,254 @@
+import type { Flow, Layer4 } from "./flow.js";
+import { EVENT_TYPE, toMillis } from "./flow.js";
+import type { Connection, ConnectionL7, ConnectionProtocol } from "./connection.js";
+import type { SkipReason } from "./flow-role.js";
+import { flowRole } from "./flow-role.js";
+import type { IdentityResolver } from "./identity-resolver.js";
+import { TrackedConnection } from "./tracked-connection.js";
+
+/** Options of a {@link ConnectionTracker}; all times are flow time in milliseconds. */
+export interface ConnectionTrackerOptions {
+  /** How long reports of one packet from several observation points are merged (default 1000). */
+  readonly mergeWindowMs?: number;
+  /**
+   * How long a TCP connection's 5-tuple is remembered after its SYN (default 60000): a SYN on
+   * the same 5-tuple within this time is a retransmission, since Linux keeps a closed
+   * connection's tuple in TIME_WAIT for 60 s and cannot reuse it for a new one sooner.
+   */
+  readonly tcpHoldMs?: number;
+  /** Bound on connections held in memory (default 200k); the oldest are emitted early. */
+  readonly maxTracked?: number;
+}
+
+/** Counters describing what the tracker did with the flows it was given. */
+export interface TrackerStats {
+  flows: number;
+  connections: number;
+  merged: number;
+  /** Flows of unknown direction that matched no tracked connection and were not used. */
+  unattributed: number;
+  /** Connections emitted before their merge window closed because of `maxTracked`. */
+  evictedEarly: number;
+  readonly skipped: Record<SkipReason, number>;
+}
+
+function fiveTuple(flow: Flow, l4: Layer4, reverse: boolean): string {
+  const src = flow.ip?.source ?? "";
+  const dst = flow.ip?.destination ?? "";
+  switch (l4.protocol) {
+    case "TCP":
+    case "UDP":
+    case "SCTP":
+      return reverse
+        ? `${l4.protocol}|${dst}|${l4.destinationPort}|${src}|${l4.sourcePort}`
+        : `${l4.protocol}|${src}|${l4.sourcePort}|${dst}|${l4.destinationPort}`;
+    case "ICMPv4":
+    case "ICMPv6":
+      return reverse ? `${l4.protocol}|${dst}|${src}` : `${l4.protocol}|${src}|${dst}`;
+    case "VRRP":
+    case "IGMP":
+      return reverse ? `${l4.protocol}|${dst}|${src}` : `${l4.protocol}|${src}|${dst}`;
+  }
+}
+
+function portOf(l4: Layer4): { protocol: ConnectionProtocol; port: number } {
+  switch (l4.protocol) {
+    case "TCP":
+    case "UDP":
+    case "SCTP":
+      return { protocol: l4.protocol, port: l4.destinationPort };
+    case "ICMPv4":
+    case "ICMPv6":
+      return { protocol: l4.protocol, port: l4.type };
+    case "VRRP":
+    case "IGMP":
+      return { protocol: "OTHER", port: 0 };
+  }
+}
+
+function l7Of(flow: Flow): ConnectionL7 | undefined {
+  const http = flow.l7?.http;
+  if (http) return { kind: "http", method: http.method, url: http.url, path: pathOf(http.url) };
+  const dns = flow.l7?.dns;
+  if (dns) return { kind: "dns", query: dns.query, qtypes: dns.qtypes };
+  return undefined;
+}
+
+/** The path of an HTTP URL (absolute or origin-form), without query or fragment. */
+export function pathOf(url: string): string {
+  let rest = url;
+  const scheme = rest.indexOf("://");
+  if (scheme >= 0) {
+    const slash = rest.indexOf("/", scheme + 3);
+    rest = slash < 0 ? "/" : rest.slice(slash);
+  }
+  const end = rest.search(/[?#]/);
+  const path = end < 0 ? rest : rest.slice(0, end);
+  return path === "" ? "/" : path;
+}
+
+/**
+ * Turns a stream of flows into connection events (see flowRole for which flows count).
+ * The same connection attempt reported by several observation points or nodes — the
+ * source's egress and the destination's ingress, the policy-verdict event and the trace of
+ * the same packet, the L7 proxy's upstream leg — is merged into one event within
+ * `mergeWindowMs`, keeping each side's verdict. Pure: time comes only from the flows.
+ */
+export class ConnectionTracker {
+  private readonly pending = new Map<string, TrackedConnection>();
+  private readonly held = new Map<string, TrackedConnection>();
+  private readonly proxied = new Map<string, TrackedConnection>();
+  private readonly mergeWindowMs: number;
+  private readonly tcpHoldMs: number;
+  private readonly maxTracked: number;
+  private now = Number.NEGATIVE_INFINITY;
+  readonly stats: TrackerStats = {
+    flows: 0, connections: 0, merged: 0, unattributed: 0, evictedEarly: 0,
+    skipped: { reply: 0, "l7-response": 0, "socket-lb": 0, "no-l4": 0, "no-endpoints": 0 },
+  };
+
+  constructor(
+    private readonly identities: IdentityResolver,
+    options: ConnectionTrackerOptions = {},
+  ) {
+    this.mergeWindowMs = options.mergeWindowMs ?? 1000;
+    this.tcpHoldMs = options.tcpHoldMs ?? 60_000;
+    this.maxTracked = options.maxTracked ?? 200_000;
+  }
+
+  /** Feeds one flow; connection events that became final are appended to `out`. */
+  push(flow: Flow, out: Connection[]): void {
+    this.stats.flows++;
+    const at = toMillis(flow.time);
+    if (at > this.now) {
+      this.now = at;
+      this.expire(at - this.mergeWindowMs, out);
+    }
+    const role = flowRole(flow);
+    if (role.role === "skip") {
+      this.stats.skipped[role.reason]++;
+      return;
+    }
+    const l4 = flow.l4;
+    if (role.role === "request") {
+      this.emit(new TrackedConnection(this.startOf(flow, "request", l4), flow), out);
+      return;
+    }
+    if (!l4) return;
+    const key = fiveTuple(flow, l4, false);
+    const existing = this.pending.get(key) ?? this.held.get(key);
+    if (role.role === "unknown-direction") {
+      if (existing) this.merge(existing, flow);
+      else this.stats.unattributed++;
+      return;
+    }
+    if (existing) {
+      // UDP and friends count every request packet: the same observation point reporting
+      // the tuple again is a new datagram, not another view of the first one.
+      const repeat = l4.protocol !== "TCP" && role.role === "open" && existing.hasSighting(TrackedConnection.signature(flow));
+      if (!repeat) {
+        this.merge(existing, flow);
+        return;
+      }
+      this.pending.delete(key);
+      this.emit(existing, out);
+    }
+    const upstream = role.role === "open" ? this.proxied.get(proxyKey(flow, l4)) : undefined;
+    if (upstream && isUpstreamLeg(upstream, flow)) {
+      this.merge(upstream, flow);
+      return;
+    }
+    const tracked = new TrackedConnection(this.startOf(flow, role.role === "open" ? "new" : "existing", l4), flow);
+    this.pending.set(key, tracked);
+    if (role.role === "open") {
+      const pk = proxyKey(flow, l4);
+      // Re-insert so the map stays in first-seen order for expiry.
+      this.proxied.delete(pk);
+      this.proxied.set(pk, tracked);
+    }
+    if (this.pending.size > this.maxTracked) this.evictOldest(out);
+  }
+
+  /** Emits every connection first seen before `untilMs` (flow time). */
+  expire(untilMs: number, out: Connection[]): void {
+    for (const [key, tracked] of this.pending) {
+      if (tracked.firstMs > untilMs) break;
+      this.pending.delete(key);
+      this.emit(tracked, out);
+      if (tracked.start.protocol === "TCP") this.held.set(key, tracked);
+    }
+    for (const [key, tracked] of this.proxied) {
+      if (tracked.firstMs > untilMs) break;
+      this.proxied.delete(key);
+    }
+    const holdUntil = untilMs + this.mergeWindowMs - this.tcpHoldMs;
+    for (const [key, tracked] of this.held) {
+      if (tracked.firstMs > holdUntil && this.held.size <= this.maxTracked) break;
+      this.held.delete(key);
+    }
+  }
+
+  /** Emits everything still pending (end of input). */
+  drain(out: Connection[]): void {
+    this.expire(Number.POSITIVE_INFINITY, out);
+  }
+
+  /** Connections currently held in memory. */
+  get size(): number {
+    return this.pending.size + this.held.size;
+  }
+
+  private merge(tracked: TrackedConnection, flow: Flow): void {
+    this.stats.merged++;
+    tracked.add(flow);
+  }
+
+  private emit(tracked: TrackedConnection, out: Connection[]): void {
+    this.stats.connections++;
+    out.push(tracked.toConnection());
+  }
+
+  private evictOldest(out: Connection[]): void {
+    const oldest = this.pending.entries().next();
+    if (oldest.done) return;
+    this.stats.evictedEarly++;
+    this.pending.delete(oldest.value[0]);
+    this.emit(oldest.value[1], out);
+  }
+
+  private startOf(flow: Flow, kind: "new" | "existing" | "request", l4: Layer4 | undefined) {
+    const ip = flow.ip;
+    const { protocol, port } = l4 ? portOf(l4) : { protocol: "OTHER" as const, port: 0 };
+    return {
+      kind,
+      source: this.identities.resolve(flow.source, ip?.source ?? "", flow.sourceNames),
+      destination: this.identities.resolve(flow.destination, ip?.destination ?? "", flow.destinationNames),
+      protocol,
+      port,
+      l7: kind === "request" ? l7Of(flow) : undefined,
+    };
+  }
+}
+
+/**
+ * Cilium's L7 proxy terminates a redirected connection and opens its own upstream
+ * connection, from the proxy's address (or, with transparent mode, from the client's address
+ * and another port), keeping the client's security identity. So a connection attempt is the
+ * upstream leg of a recent redirected one when it has the same identity, destination and
+ * port and is not itself a packet being redirected to the proxy (other client connections
+ * of that identity are redirected too, so they show TO_PROXY or a REDIRECTED verdict).
+ */
+function isUpstreamLeg(redirected: TrackedConnection, flow: Flow): boolean {
+  return (
+    redirected.redirected &&
+    flow.traceObservationPoint !== "TO_PROXY" &&
+    flow.verdict !== "REDIRECTED" &&
+    flow.eventType.type !== EVENT_TYPE.policyVerdict
+  );
+}
+
+// The key that finds the redirected connection an upstream leg belongs to.
+function proxyKey(flow: Flow, l4: Layer4): string {
+  const port = "destinationPort" in l4 ? l4.destinationPort : 0;
+  return `${l4.protocol}|${flow.source?.identity ?? 0}|${flow.ip?.destination ?? ""}|${port}`;
+}

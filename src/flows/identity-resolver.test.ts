@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { IdentityResolver } from "./identity-resolver.js";
+import { pod, reservedEndpoint } from "./testdata/flow-builder.js";
+
+describe("IdentityResolver", () => {
+  it("gives all pods of one Deployment the same workload identity", () => {
+    const resolver = new IdentityResolver();
+    const a = resolver.resolve(pod("shop", "api", { suffix: "x2k4q" }), "10.0.0.1", []);
+    const b = resolver.resolve(pod("shop", "api", { suffix: "z9v8w" }), "10.0.0.2", []);
+    expect(a.key).toBe("shop/Deployment/api");
+    expect(b.key).toBe(a.key);
+    expect(a).toMatchObject({ kind: "workload", namespace: "shop", workloadKind: "Deployment", name: "api", serviceAccount: "api", namespaceLabels: { "kubernetes.io/metadata.name": "shop" }, labels: { app: "api" } });
+  });
+
+  it("drops hash labels from the identity's labels but keeps the full set for policy evaluation", () => {
+    const ep = pod("shop", "api", { extraLabels: ["k8s:pod-template-hash=7d9c8b5f6d"] });
+    const id = new IdentityResolver().resolve(ep, "10.0.0.1", []);
+    expect(id.kind === "workload" && id.labels).toEqual({ app: "api" });
+    expect(id.ciliumLabels).toContain("k8s:pod-template-hash=7d9c8b5f6d");
+  });
+
+  it.each([
+    ["world", 2, "world:203.0.113.9"],
+    ["host", 1, "reserved:host"],
+    ["remote-node", 6, "reserved:remote-node"],
+    ["kube-apiserver", 7, "reserved:kube-apiserver"],
+    ["health", 4, "reserved:health"],
+    ["ingress", 8, "reserved:ingress"],
+  ])("resolves reserved:%s", (entity, number, key) => {
+    const id = new IdentityResolver().resolve(reservedEndpoint(entity, number), "203.0.113.9", ["api.example.com."]);
+    expect(id).toMatchObject({ kind: "reserved", entity, key });
+  });
+
+  it("names the API server on a node kube-apiserver, not host", () => {
+    const ep = { ...reservedEndpoint("host", 1), labels: ["reserved:host", "reserved:kube-apiserver"] };
+    expect(new IdentityResolver().resolve(ep, "172.18.0.2", [])).toMatchObject({ entity: "kube-apiserver" });
+  });
+
+  it("keeps a world peer's address and DNS names", () => {
+    const id = new IdentityResolver().resolve(reservedEndpoint("world", 2), "198.51.100.7", ["api.stripe.com."]);
+    expect(id).toMatchObject({ ip: "198.51.100.7", dnsNames: ["api.stripe.com."] });
+  });
+
+  it("uses the number-only reserved identity when no label says it", () => {
+    const ep = { id: 0, identity: 7, clusterName: "", namespace: "", labels: [], podName: "", workloads: [] };
+    expect(new IdentityResolver().resolve(ep, "10.96.0.1", [])).toMatchObject({ entity: "kube-apiserver" });
+  });
+
+  it("resolves the L7 proxy's upstream leg (labels, no pod name) to the pod's workload", () => {
+    const resolver = new IdentityResolver();
+    const real = resolver.resolve(pod("shop", "web", { identity: 4242 }), "10.0.0.5", []);
+    const proxyLeg = resolver.resolve({ ...pod("shop", "web", { identity: 4242 }), podName: "", id: 0 }, "10.0.0.1", []);
+    expect(proxyLeg).toBe(real);
+  });
+
+  it("treats a named pod that Cilium 1.10 reported as world as that pod", () => {
+    const resolver = new IdentityResolver();
+    const real = resolver.resolve(pod("shop", "api"), "10.0.0.7", []);
+    const misreported = resolver.resolve({ ...reservedEndpoint("world", 2), namespace: "shop", podName: "api-7d9c8b5f6d-x2k4q" }, "10.0.0.7", []);
+    expect(misreported).toBe(real);
+  });
+
+  it("calls an endpoint without anything known unknown, per address", () => {
+    expect(new IdentityResolver().resolve(undefined, "10.9.9.9", [])).toMatchObject({ kind: "reserved", entity: "unknown", key: "unknown:10.9.9.9" });
+  });
+});
