@@ -193,6 +193,14 @@ export class ConnectionTracker {
     this.expire(Number.POSITIVE_INFINITY, out);
   }
 
+  /**
+   * Emits every pending connection without forgetting recent TCP tuples: for a live stream
+   * that went quiet, so its last connections do not wait for the next flow.
+   */
+  flushPending(out: Connection[]): void {
+    if (this.pending.size > 0) this.expire(this.now, out);
+  }
+
   /** Connections currently held in memory. */
   get size(): number {
     return this.pending.size + this.held.size;

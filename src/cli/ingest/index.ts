@@ -1,0 +1,4 @@
+export { runIngestLoop } from "./ingest-loop.js";
+export type { ConnectionSink, IngestLoopOptions } from "./ingest-loop.js";
+export { IngestSummary, formatSummaryLine } from "./ingest-summary.js";
+export type { IngestTotals } from "./ingest-summary.js";

@@ -1,0 +1,5 @@
+export type { HubbleEvent, LostEventSource } from "./event.js";
+export { decodeResponse, eventFromMessage, responseFromJson } from "./proto/index.js";
+export type { JsonConversion, JsonProblem } from "./proto/index.js";
+export { FlowFileError, readFlowFile } from "./files/index.js";
+export type { FileProblem, FileReadStats, FileRecord, FlowFileReader } from "./files/index.js";
