@@ -3,3 +3,5 @@ export { decodeResponse, eventFromMessage, responseFromJson } from "./proto/inde
 export type { JsonConversion, JsonProblem } from "./proto/index.js";
 export { FlowFileError, readFlowFile } from "./files/index.js";
 export type { FileProblem, FileReadStats, FileRecord, FlowFileReader } from "./files/index.js";
+export { eventBatches } from "./file-events.js";
+export type { EventBatchOptions, RecordProblem } from "./file-events.js";

@@ -1,0 +1,42 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { HubbleEvent } from "./event.js";
+import { eventBatches } from "./file-events.js";
+import type { RecordProblem } from "./file-events.js";
+import { readFlowFile } from "./files/index.js";
+import type { FileRecord } from "./files/index.js";
+
+async function collect(records: AsyncIterable<FileRecord>, batchSize = 512): Promise<{ batches: (readonly HubbleEvent[])[]; problems: RecordProblem[] }> {
+  const problems: RecordProblem[] = [];
+  const batches: (readonly HubbleEvent[])[] = [];
+  for await (const batch of eventBatches(records, { batchSize, onProblem: (p) => problems.push(p) })) batches.push(batch);
+  return { batches, problems };
+}
+
+async function* fromArray(records: FileRecord[]): AsyncGenerator<FileRecord> {
+  for (const record of records) {
+    await Promise.resolve();
+    yield record;
+  }
+}
+
+describe("eventBatches", () => {
+  it("decodes a recorded capture into batches of flow events", async () => {
+    const file = join(import.meta.dirname, "../../../shared/data/hubble-otel/basic-sample-400-udp-flows.json");
+    const { batches, problems } = await collect(readFlowFile(file), 150);
+    expect(batches.map((b) => b.length)).toEqual([150, 150, 100]);
+    expect(batches.flat().every((e) => e.kind === "flow")).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it("reports a record that is not a Hubble event with its file, line and field, and goes on", async () => {
+    const records: FileRecord[] = [
+      { value: { flow: { time: "2024-01-01T00:00:00Z", verdict: "FORWARDED" } }, file: "f.json", line: 1 },
+      { value: { flow: { time: "not a time" } }, file: "f.json", line: 2 },
+      { value: { lost_events: { source: "PERF_EVENT_RING_BUFFER", num_events_lost: "3", cpu: 1 } }, file: "f.json", line: 3 },
+    ];
+    const { batches, problems } = await collect(fromArray(records));
+    expect(batches.flat().map((e) => e.kind)).toEqual(["flow", "lost-events"]);
+    expect(problems).toEqual([{ file: "f.json", line: 2, path: "$.flow.time", message: 'not an RFC 3339 timestamp: "not a time"' }]);
+  });
+});
