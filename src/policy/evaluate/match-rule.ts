@@ -1,0 +1,186 @@
+import { cidrContains, type IpAddress } from "../cidr.js";
+import type { CompiledL7, CompiledPeer, CompiledPort, CompiledRule, UnsupportedPiece } from "../compile/model.js";
+import { selectorMatches } from "../compile/selector.js";
+import type { ConnectionInput, L7Request } from "./endpoint.js";
+import type { PreparedEndpoint } from "./prepare.js";
+import type { SemanticsProfile } from "./semantics.js";
+
+/** Outcome of matching one rule against a connection. */
+export interface RuleMatch {
+  readonly status: "match" | "no" | "unknown";
+  readonly peerIndex?: number;
+  readonly portIndex?: number;
+  /** Path of the deciding piece (peer, else port, else rule). */
+  readonly path?: string;
+  readonly l7Restricted?: boolean;
+  /** Unsupported pieces that made the status unknown or that apply to the match. */
+  readonly touched: readonly UnsupportedPiece[];
+}
+
+/** Everything rule matching needs about one connection and direction. */
+export interface MatchContext {
+  readonly profile: SemanticsProfile;
+  readonly input: ConnectionInput;
+  readonly peer: PreparedEndpoint;
+  /** The destination endpoint (named ports are resolved there). */
+  readonly destination: PreparedEndpoint;
+  readonly peerIp: IpAddress | undefined;
+}
+
+const NO: RuleMatch = { status: "no", touched: [] };
+const ANY: Part = { status: "match", touched: [] };
+const NO_PART: Part = { status: "no", touched: [] };
+
+/** Matches a rule: a peer alternative AND a port alternative (with its L7 rules). */
+export function matchRule(rule: CompiledRule, ctx: MatchContext): RuleMatch {
+  const peer = matchPeers(rule.peers, ctx);
+  if (peer.status === "no") return NO;
+  const port = matchPorts(rule.ports, ctx);
+  if (port.status === "no") return NO;
+  const status = peer.status === "unknown" || port.status === "unknown" ? "unknown" : "match";
+  const touched =
+    peer.touched.length + port.touched.length + rule.unsupported.length === 0
+      ? peer.touched
+      : [...peer.touched, ...port.touched, ...rule.unsupported];
+  return {
+    status,
+    ...(peer.index === undefined ? {} : { peerIndex: peer.index }),
+    ...(port.index === undefined ? {} : { portIndex: port.index }),
+    ...(peer.path !== undefined ? { path: peer.path } : port.path !== undefined ? { path: port.path } : {}),
+    ...(port.l7Restricted === true ? { l7Restricted: true } : {}),
+    touched,
+  };
+}
+
+interface Part {
+  readonly status: "match" | "no" | "unknown";
+  readonly index?: number;
+  readonly path?: string;
+  readonly l7Restricted?: boolean;
+  readonly touched: readonly UnsupportedPiece[];
+}
+
+function matchPeers(peers: readonly CompiledPeer[] | undefined, ctx: MatchContext): Part {
+  if (peers === undefined) return ANY;
+  let unknown: UnsupportedPiece[] | undefined;
+  for (const p of peers) {
+    const r = matchPeer(p, ctx);
+    if (r === "match") return { status: "match", index: p.index, path: p.path, touched: [] };
+    if (r === "unknown" && p.kind === "unsupported") (unknown ??= []).push({ construct: p.construct, path: p.path });
+  }
+  return unknown === undefined ? NO_PART : { status: "unknown", touched: unknown };
+}
+
+function matchPeer(p: CompiledPeer, ctx: MatchContext): "match" | "no" | "unknown" {
+  const labels = ctx.peer.labels;
+  switch (p.kind) {
+    case "selector": {
+      let hit = labels.selectorMatches.get(p.selector.id);
+      if (hit === undefined) {
+        hit = selectorMatches(p.selector, labels.index);
+        labels.selectorMatches.set(p.selector.id, hit);
+      }
+      return hit ? "match" : "no";
+    }
+    case "entity":
+      return labels.entities.has(p.entity) ? "match" : "no";
+    case "cidr":
+      return matchCidr(p, ctx) ? "match" : "no";
+    case "fqdn":
+      // toFQDNs selects addresses learnt from DNS answers: peers outside the cluster.
+      if (!labels.entities.has("world")) return "no";
+      return (ctx.peer.input.dnsNames ?? []).some((n) => p.matcher.test(n)) ? "match" : "no";
+    case "unsupported":
+      return "unknown";
+    default: {
+      const never: never = p;
+      throw new Error(`unknown peer ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function matchCidr(p: Extract<CompiledPeer, { kind: "cidr" }>, ctx: MatchContext): boolean {
+  const labels = ctx.peer.labels;
+  const { profile } = ctx;
+  if (labels.isPod && !(p.from === "ipBlock" && profile.ipBlockMatchesPods)) return false;
+  if (labels.isNode && !profile.cidrMatchesNodes) return false;
+  if (labels.entities.has("health") || labels.entities.has("ingress")) return false;
+  const ip = ctx.peerIp;
+  if (ip === undefined) {
+    // Cilium treats a /0 prefix as the whole world, even when the address is unknown.
+    return p.cidr.bits === 0 && labels.entities.has("world") && p.except.length === 0;
+  }
+  return cidrContains(p.cidr, ip) && !p.except.some((e) => cidrContains(e, ip));
+}
+
+const L4 = new Set(["TCP", "UDP", "SCTP"]);
+
+function matchPorts(ports: readonly CompiledPort[] | undefined, ctx: MatchContext): Part {
+  if (ports === undefined) return ANY;
+  let unknown: Part | undefined;
+  for (const p of ports) {
+    const r = matchPort(p, ctx);
+    if (r.status === "match") return r;
+    if (r.status === "unknown") unknown ??= r;
+  }
+  return unknown ?? { status: "no", touched: [] };
+}
+
+function matchPort(p: CompiledPort, ctx: MatchContext): Part {
+  const { protocol, port } = ctx.input;
+  const at = { index: p.index, path: p.path };
+  if (p.protocol === "ICMP" || p.protocol === "ICMPv6") {
+    const want = p.protocol === "ICMP" ? "ICMPv4" : "ICMPv6";
+    return protocol === want ? { status: "match", ...at, touched: [] } : { status: "no", touched: [] };
+  }
+  // ANY covers the port-based protocols; ICMP is never matched by a port rule.
+  if (!L4.has(protocol) || (p.protocol !== "ANY" && p.protocol !== protocol)) return { status: "no", touched: [] };
+  const unsupported = (construct: string): Part => ({ status: "unknown", ...at, touched: [{ construct, path: p.path }] });
+  if (p.fromNetworkPolicy && p.protocol === "SCTP" && ctx.profile.networkPolicySctp === "unsupported") {
+    return unsupported("NetworkPolicy SCTP");
+  }
+  let lo = p.port;
+  let hi = p.endPort ?? p.port;
+  if (p.name !== undefined) {
+    const named = ctx.destination.namedPorts;
+    if (named === undefined) {
+      if (!ctx.destination.labels.isPod) return { status: "no", touched: [] };
+      return unsupported("named port (destination ports unknown)");
+    }
+    // Named ports resolve on the destination pod, with the same protocol (NetworkPolicy).
+    const hit = named.find((n) => n.name === p.name && (p.protocol === "ANY" || n.protocol === p.protocol));
+    if (hit === undefined || (p.protocol === "ANY" && hit.protocol !== protocol)) return { status: "no", touched: [] };
+    lo = hit.port;
+    hi = hit.port;
+  }
+  if (lo !== undefined && hi !== undefined) {
+    if (port === undefined || port < lo || port > hi) return { status: "no", touched: [] };
+    if (p.fromNetworkPolicy && p.endPort !== undefined && ctx.profile.networkPolicyEndPort === "unsupported") {
+      return unsupported("NetworkPolicy endPort");
+    }
+  }
+  return matchL7(p.l7, ctx.input.l7, at);
+}
+
+function matchL7(l7: CompiledL7 | undefined, request: L7Request | undefined, at: { index: number; path: string }): Part {
+  if (l7 === undefined) return { status: "match", ...at, touched: [] };
+  if (l7.kind === "unsupported") return { status: "match", ...at, touched: [{ construct: l7.construct, path: l7.path }] };
+  if (request === undefined) return { status: "match", ...at, l7Restricted: true, touched: [] };
+  if (l7.kind === "dns") {
+    if (request.kind !== "dns") return { status: "no", touched: [] };
+    const hit = l7.rules.find((r) => r.test(request.query));
+    return hit === undefined ? { status: "no", touched: [] } : { status: "match", index: at.index, path: hit.path, touched: [] };
+  }
+  if (request.kind !== "http") return { status: "no", touched: [] };
+  for (const r of l7.rules) {
+    if (r.method !== undefined && !r.method.test(request.method)) continue;
+    if (r.urlPath !== undefined && !r.urlPath.test(request.path)) continue;
+    if (r.host !== undefined && !r.host.test(request.host)) continue;
+    const headersOk = r.headers.every((h) =>
+      request.headers.some((x) => x.key.toLowerCase() === h.name.toLowerCase() && (h.value === undefined || x.value === h.value)),
+    );
+    if (!headersOk) continue;
+    return { status: "match", index: at.index, path: r.path, touched: r.unsupported };
+  }
+  return { status: "no", touched: [] };
+}
