@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
+import { cacheEndpointDecoding } from "./endpoint-cache.js";
 
 /**
  * Finds the repository's `protos/` directory by walking up from this module, so the same
@@ -39,6 +40,7 @@ export function hubbleRoot(): protobuf.Root {
     { keepCase: true },
   );
   root.resolveAll();
+  cacheEndpointDecoding(root.lookupType("flow.Endpoint"));
   cachedRoot = root;
   return root;
 }

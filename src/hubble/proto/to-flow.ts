@@ -65,9 +65,15 @@ const DIRECTIONS: readonly TrafficDirection[] = ["TRAFFIC_DIRECTION_UNKNOWN", "I
 const L7_TYPES: readonly L7FlowType[] = ["UNKNOWN_L7_TYPE", "REQUEST", "RESPONSE", "SAMPLE"];
 const IP_VERSIONS: readonly IpInfo["ipVersion"][] = ["IP_NOT_USED", "IPv4", "IPv6"];
 
+// Decoded endpoints are shared between flows (see endpoint-cache.ts), so their normalized
+// form is too; the identity resolver then recognises the same object cheaply.
+const endpoints = new WeakMap<WireEndpoint, FlowEndpoint>();
+
 function toEndpoint(ep: WireEndpoint | null): FlowEndpoint | undefined {
   if (!ep) return undefined;
-  return {
+  const known = endpoints.get(ep);
+  if (known) return known;
+  const endpoint: FlowEndpoint = {
     id: ep.ID,
     identity: ep.identity,
     clusterName: ep.cluster_name,
@@ -76,6 +82,8 @@ function toEndpoint(ep: WireEndpoint | null): FlowEndpoint | undefined {
     podName: ep.pod_name,
     workloads: ep.workloads.length === 0 ? EMPTY : ep.workloads.map((w) => ({ name: w.name, kind: w.kind })),
   };
+  endpoints.set(ep, endpoint);
+  return endpoint;
 }
 
 function toLayer4(l4: WireLayer4 | null): Layer4 | undefined {

@@ -1,0 +1,49 @@
+// npm run bench:ingest — generator flows streamed by the replay server over loopback gRPC to
+// (a) a bare grpc-js client that receives and discards, and (b) our client with decoding
+// and normalization into connections, alternating in one run. Options:
+//   --flows N (default 500000)  --rounds R (default 3)  --workloads W (default 0: base app)
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { writeCapture } from "./harness/capture-file.js";
+import { fmt, median } from "./harness/stats.js";
+import type { ClientResult } from "./harness/client-process.js";
+import { measureIngest } from "./ingest-harness.js";
+
+const { values } = parseArgs({
+  options: { flows: { type: "string", default: "500000" }, rounds: { type: "string", default: "3" }, workloads: { type: "string", default: "0" } },
+});
+const flows = Number(values.flows);
+const rounds = Number(values.rounds);
+const workloads = Number(values.workloads);
+
+const log = (text: string): void => void process.stderr.write(`${text}\n`);
+log(`generating ${fmt(flows)} flows (workloads=${workloads}) ...`);
+const file = await writeCapture(flows, workloads);
+log(`starting replay server and ${rounds} rounds of raw + ours ...`);
+const m = await measureIngest({ file, messages: flows, rounds, onProgress: log });
+rmSync(dirname(file), { recursive: true, force: true });
+
+function row(name: string, runs: readonly ClientResult[], serverCpu: readonly number[]): string[] {
+  const rates = runs.map((r) => r.messagesPerSecond);
+  const clientUs = median(runs.map((r) => (r.cpuSeconds * 1e6) / r.messages));
+  const serverUs = median(serverCpu.map((s, i) => (s * 1e6) / (runs[i]?.messages ?? 1)));
+  const cores = median(runs.map((r) => r.cpuSeconds / r.seconds));
+  return [name, fmt(median(rates)), `${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}`, clientUs.toFixed(2), cores.toFixed(2), fmt(median(runs.map((r) => r.peakRssMb))), serverUs.toFixed(2)];
+}
+
+const header = ["client", "msgs/s (median)", "min–max", "client CPU µs/msg", "client cores", "client peak RSS MB", "server CPU µs/msg"];
+const rows = [header, row("(a) bare grpc-js, discard", m.raw, m.serverCpu.raw), row("(b) ours: decode + normalize", m.ours, m.serverCpu.ours)];
+const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  "));
+const ratio = median(m.ours.map((r) => r.messagesPerSecond)) / median(m.raw.map((r) => r.messagesPerSecond));
+const last = m.ours.at(-1);
+process.stdout.write(
+  [
+    `bench:ingest  ${fmt(flows)} messages per run, ${rounds} rounds, replay server peak RSS ${fmt(m.serverPeakRssMb)} MB`,
+    ...lines,
+    `ours produced ${fmt(last?.connections ?? 0)} connection events from ${fmt(last?.flows ?? 0)} flows per run`,
+    `ratio (b)/(a) = ${ratio.toFixed(2)}  (target ≥ 0.80)`,
+    "",
+  ].join("\n"),
+);

@@ -1,0 +1,109 @@
+import type { Command } from "commander";
+import type { Logger } from "pino";
+import { readFlowFile } from "../../hubble/files/index.js";
+import { captureFromJson, startReplay } from "../../hubble/replay/index.js";
+import type { Capture, ServerTlsOptions } from "../../hubble/replay/index.js";
+import { UsageError, parseNonNegative, parsePositiveInt } from "../usage-error.js";
+
+interface RawOptions {
+  readonly file: string;
+  readonly listen: string;
+  readonly rate?: string;
+  readonly loop?: boolean;
+  readonly capacity?: string;
+  readonly nodeName: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsClientCa?: string;
+}
+
+/** Problems logged one by one before only the total is reported. */
+const PROBLEMS_LOGGED = 5;
+
+/** What the replay command needs from its caller. */
+export interface ReplayCommandDeps {
+  readonly logger: Logger;
+  /** Stops the server like SIGINT does; undefined: only SIGINT/SIGTERM stop it. */
+  readonly stop?: AbortSignal;
+}
+
+/** Adds `hubble-auditor replay`: serves a capture over Hubble's gRPC API until SIGINT/SIGTERM. */
+export function registerReplayCommand(program: Command, deps: ReplayCommandDeps): Command {
+  return program
+    .command("replay")
+    .description("serve a flow capture over Hubble's gRPC API (observer.Observer GetFlows/ServerStatus/GetNodes, peer.Peer Notify), like Hubble Relay")
+    .requiredOption("--file <path>", "capture: hubble observe -o jsonpb / exporter NDJSON or a JSON array, optionally gzipped; \"-\" for stdin")
+    .option("--listen <address>", "host:port (port 0 picks a free one) or unix:///path", "127.0.0.1:4245")
+    .option("--rate <n>", "also replay the capture live at n events per second, stamped with the current time")
+    .option("--loop", "with --rate: start over at the end of the capture, with fresh timestamps")
+    .option("--capacity <n>", "ring buffer capacity (default 4095, or the capture's size when larger)")
+    .option("--node-name <name>", "node name reported in GetNodes, Peer/Notify and lost-events notices", "replay-node")
+    .option("--tls-cert <file>", "serve TLS with this PEM certificate (needs --tls-key)")
+    .option("--tls-key <file>", "PEM private key of --tls-cert")
+    .option("--tls-client-ca <file>", "require client certificates signed by this PEM CA (mTLS)")
+    .action(async (raw: RawOptions) => {
+      const settings = toSettings(raw);
+      const log = deps.logger.child({ module: "replay" });
+      const capture = await loadCapture(raw.file, log);
+      const replay = await startReplay(capture, { listen: raw.listen, nodeName: raw.nodeName, ...settings });
+      log.info({ address: replay.address, records: capture.records.length, rate: settings.rate ?? 0, loop: settings.loop ?? false }, "replay server listening");
+      process.stdout.write(`listening on ${replay.address}\n`);
+      await untilSignalled(deps.stop);
+      log.info({}, "replay server stopping");
+      await replay.close();
+    });
+}
+
+interface Settings {
+  rate?: number;
+  loop?: boolean;
+  capacity?: number;
+  tls?: ServerTlsOptions;
+}
+
+function toSettings(raw: RawOptions): Settings {
+  const settings: Settings = {};
+  if (raw.rate !== undefined) settings.rate = parseNonNegative("--rate", raw.rate);
+  if (raw.loop === true) {
+    if (!settings.rate) throw new UsageError("--loop needs --rate (a live replay to repeat)");
+    settings.loop = true;
+  }
+  if (raw.capacity !== undefined) settings.capacity = parsePositiveInt("--capacity", raw.capacity);
+  if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) throw new UsageError("--tls-cert and --tls-key must be given together");
+  if (raw.tlsClientCa !== undefined && raw.tlsCert === undefined) throw new UsageError("--tls-client-ca needs --tls-cert and --tls-key");
+  if (raw.tlsCert !== undefined && raw.tlsKey !== undefined) {
+    settings.tls = { certFile: raw.tlsCert, keyFile: raw.tlsKey, ...(raw.tlsClientCa === undefined ? {} : { clientCaFile: raw.tlsClientCa }) };
+  }
+  return settings;
+}
+
+async function loadCapture(file: string, log: Logger): Promise<Capture> {
+  const values: unknown[] = [];
+  const lines: number[] = [];
+  for await (const record of readFlowFile(file, { logger: log })) {
+    values.push(record.value);
+    lines.push(record.line);
+  }
+  const capture = captureFromJson(values);
+  for (const problem of capture.problems.slice(0, PROBLEMS_LOGGED)) {
+    log.warn({ file, line: lines[problem.index], path: problem.path, problem: problem.message }, "skipped an invalid record");
+  }
+  if (capture.problems.length > 0) log.warn({ file, skipped: capture.problems.length }, "skipped invalid records");
+  if (capture.records.length === 0) throw new UsageError(`${file}: no usable flows to replay`);
+  return capture;
+}
+
+function untilSignalled(abort: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      abort?.removeEventListener("abort", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    if (abort?.aborted === true) stop();
+    else abort?.addEventListener("abort", stop);
+  });
+}

@@ -1,0 +1,118 @@
+import type { Command } from "commander";
+import type { Logger } from "pino";
+import { ConnectionTracker, IdentityResolver } from "../../flows/index.js";
+import { openFlowStream } from "../../hubble/grpc/index.js";
+import type { ClientTlsOptions, FlowStream } from "../../hubble/grpc/index.js";
+import { IngestSummary, formatSummaryLine, runIngestLoop } from "../ingest/index.js";
+import { ensureDemoCapture, startDemoReplay } from "../setup/demo.js";
+import { parsePositiveInt } from "../usage-error.js";
+
+interface RawOptions {
+  readonly hubble: string;
+  readonly tlsCa?: string[];
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsServerName?: string;
+  readonly tlsAllowInsecure?: boolean;
+  readonly demo?: boolean;
+  readonly dataDir: string;
+  readonly summaryInterval: string;
+}
+
+/** What `serve` needs from its caller. */
+export interface ServeDeps {
+  readonly logger: Logger;
+  /** Ends the daemon like SIGINT/SIGTERM do (tests); undefined: only signals stop it. */
+  readonly stop?: AbortSignal;
+  /** Where summary lines go (default stdout). */
+  readonly write?: (text: string) => void;
+}
+
+/** Adds `hubble-auditor serve`: the long-running daemon. */
+export function registerServeCommand(program: Command, deps: ServeDeps): Command {
+  return program
+    .command("serve")
+    .description("ingest Hubble flows continuously and report what is observed (the daemon)")
+    .option("--hubble <address>", "Hubble Relay host:port, tls://host:port, or a node's unix:///var/run/cilium/hubble.sock", process.env.HUBBLE_AUDITOR_HUBBLE ?? "localhost:4245")
+    .option("--tls-ca <files...>", "PEM CA certificate(s) that sign the Hubble server certificate (turns TLS on)")
+    .option("--tls-cert <file>", "PEM client certificate for mTLS (needs --tls-key)")
+    .option("--tls-key <file>", "PEM private key of --tls-cert")
+    .option("--tls-server-name <name>", "name to verify the server certificate against, e.g. ui.hubble-relay.cilium.io")
+    .option("--tls-allow-insecure", "do not verify the server certificate (testing only)")
+    .option("--demo", "run on the built-in demo: a replay server on loopback streaming generated flows")
+    .option("--data-dir <dir>", "directory for the daemon's data", process.env.HUBBLE_AUDITOR_DATA_DIR ?? "./data")
+    .option("--summary-interval <seconds>", "seconds between summary lines", "5")
+    .action(async (raw: RawOptions) => {
+      const interval = parsePositiveInt("--summary-interval", raw.summaryInterval);
+      const write = deps.write ?? ((text: string) => process.stdout.write(text));
+      const log = deps.logger.child({ module: "serve" });
+      const stop = stopSignal(deps.stop);
+      let address = raw.hubble;
+      let closeDemo: (() => Promise<void>) | undefined;
+      if (raw.demo === true) {
+        const capture = await ensureDemoCapture(raw.dataDir, log);
+        const replay = await startDemoReplay(capture);
+        address = replay.address;
+        closeDemo = () => replay.close();
+        write(`demo: replaying ${capture} on ${address} (loopback gRPC, live, looping)\n`);
+      }
+      const stream = openFlowStream({ address, ...tlsOf(raw) });
+      log.info({ address }, "ingesting Hubble flows");
+      stop.signal.addEventListener("abort", () => { stream.stop(); }, { once: true });
+      try {
+        await ingestWithSummary(stream, { interval, write });
+      } finally {
+        stop.dispose();
+        await closeDemo?.();
+        log.info({}, "stopped");
+      }
+    });
+}
+
+function tlsOf(raw: RawOptions): { tls?: ClientTlsOptions } {
+  const tls: ClientTlsOptions = {
+    ...(raw.tlsCa ? { caFile: raw.tlsCa } : {}),
+    ...(raw.tlsCert ? { certFile: raw.tlsCert } : {}),
+    ...(raw.tlsKey ? { keyFile: raw.tlsKey } : {}),
+    ...(raw.tlsServerName ? { serverName: raw.tlsServerName } : {}),
+    ...(raw.tlsAllowInsecure === true ? { insecureSkipVerify: true } : {}),
+  };
+  return Object.keys(tls).length > 0 ? { tls } : {};
+}
+
+async function ingestWithSummary(stream: FlowStream, options: { interval: number; write: (text: string) => void }): Promise<void> {
+  const summary = new IngestSummary();
+  let lastFlows = 0;
+  let lastAt = Date.now();
+  const print = (): void => {
+    const now = Date.now();
+    const rate = ((summary.totals.flows - lastFlows) * 1000) / Math.max(1, now - lastAt);
+    lastFlows = summary.totals.flows;
+    lastAt = now;
+    options.write(`${formatSummaryLine(summary.totals, rate, stream.state.status)}\n`);
+  };
+  const timer = setInterval(print, options.interval * 1000);
+  try {
+    const tracker = new ConnectionTracker(new IdentityResolver());
+    await runIngestLoop(stream.batches(), { tracker, summary, sink: { accept: () => undefined } });
+  } finally {
+    clearInterval(timer);
+    print();
+  }
+}
+
+/** An AbortController fired by SIGINT/SIGTERM or by the caller's signal. */
+function stopSignal(external: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (): void => { controller.abort(); };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  external?.addEventListener("abort", onSignal, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}

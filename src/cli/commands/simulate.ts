@@ -1,0 +1,101 @@
+import type { Command } from "commander";
+import type { Flow } from "../../flows/index.js";
+import {
+  compilePolicyModel,
+  connectionFromFlow,
+  createPolicyEvaluator,
+  formatPolicyId,
+  formatProblem,
+  isSemanticsName,
+  parsePolicyDocuments,
+  type DirectionEvaluation,
+  type Evaluation,
+  type RuleRef,
+  type SemanticsName,
+} from "../../policy/index.js";
+import { UsageError } from "../usage-error.js";
+import type { PolicyCommandDeps } from "./policies-check.js";
+
+/** Dependencies of `simulate`: policy loading plus a flow file reader. */
+export interface SimulateDeps extends PolicyCommandDeps {
+  /** Reads a Hubble JSON flow file (same formats as ingestion), in order. */
+  readonly readFlows: (file: string) => AsyncIterable<Flow>;
+  /** Writes a warning to stderr. */
+  readonly warn: (text: string) => void;
+}
+
+interface RawOptions {
+  readonly policies: string[];
+  readonly flows: string;
+  readonly semantics: string;
+  readonly output: string;
+  readonly strict?: boolean;
+}
+
+/** Parses `--semantics`, or throws a UsageError. */
+export function parseSemantics(value: string): SemanticsName {
+  if (!isSemanticsName(value)) throw new UsageError(`--semantics must be cilium or upstream, got "${value}"`);
+  return value;
+}
+
+/** Adds `hubble-auditor simulate`: one verdict line per flow, in input order. */
+export function registerSimulateCommand(program: Command, deps: SimulateDeps): Command {
+  return program
+    .command("simulate")
+    .description("evaluate each flow of a Hubble JSON file against policy files")
+    .requiredOption("--policies <paths...>", "policy files or directories")
+    .requiredOption("--flows <file>", "Hubble flows (hubble observe -o jsonpb, or flow-log JSON)")
+    .option("--semantics <profile>", "cilium or upstream", "cilium")
+    .option("-o, --output <format>", "jsonl or table", "jsonl")
+    .option("--strict", "exit with code 1 when a policy has problems")
+    .action(async (raw: RawOptions) => {
+      const semantics = parseSemantics(raw.semantics);
+      if (raw.output !== "jsonl" && raw.output !== "table") throw new UsageError(`-o must be jsonl or table, got "${raw.output}"`);
+      const parsed = parsePolicyDocuments(await deps.loadPolicyDocuments(raw.policies));
+      for (const p of parsed.problems) deps.warn(`problem: ${formatProblem(p)}\n`);
+      if (raw.strict === true && parsed.problems.length > 0) deps.setExitCode(1);
+      const evaluator = createPolicyEvaluator(compilePolicyModel(parsed), { semantics });
+      if (raw.output === "table") deps.write("INDEX  VERDICT  EGRESS        INGRESS       RULES\n");
+      let index = 0;
+      for await (const flow of deps.readFlows(raw.flows)) {
+        const c = connectionFromFlow(flow);
+        if (c.kind === "skipped") deps.write(`${JSON.stringify({ index, skipped: c.reason })}\n`);
+        else {
+          const e = evaluator.evaluate(c.input);
+          deps.write(raw.output === "jsonl" ? `${JSON.stringify(toJson(index, e, c.reply))}\n` : toRow(index, e));
+        }
+        index++;
+      }
+    });
+}
+
+function ruleJson(r: RuleRef): Record<string, unknown> {
+  return { policy: formatPolicyId(r.policy), action: r.action, path: r.path };
+}
+
+function directionJson(d: DirectionEvaluation): Record<string, unknown> {
+  return {
+    verdict: d.verdict,
+    rules: d.rules.map(ruleJson),
+    ...(d.implicit === undefined ? {} : { implicit: d.implicit }),
+    ...(d.l7Restricted === true ? { l7Restricted: true } : {}),
+  };
+}
+
+/** The JSON line for one flow. */
+export function toJson(index: number, e: Evaluation, reply: boolean): Record<string, unknown> {
+  return {
+    index,
+    verdict: e.verdict,
+    ...(reply ? { reply: true } : {}),
+    egress: directionJson(e.egress),
+    ingress: directionJson(e.ingress),
+    unsupported: e.unsupported.map((u) => ({ construct: u.construct, policy: formatPolicyId(u.policy), path: u.path, direction: u.direction })),
+  };
+}
+
+function toRow(index: number, e: Evaluation): string {
+  const rules = [...e.egress.rules, ...e.ingress.rules].map((r) => `${formatPolicyId(r.policy)}:${r.path}`).join(" ");
+  const flag = e.unsupported.length > 0 ? " (unsupported constructs touched)" : "";
+  return `${String(index).padEnd(6)} ${e.verdict.padEnd(8)} ${e.egress.verdict.padEnd(13)} ${e.ingress.verdict.padEnd(13)} ${rules}${flag}\n`;
+}

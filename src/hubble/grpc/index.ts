@@ -1,0 +1,17 @@
+export { DEFAULT_HUBBLE_ADDRESS, parseHubbleAddress } from "./address.js";
+export type { HubbleAddress } from "./address.js";
+export { Backoff } from "./backoff.js";
+export type { BackoffOptions } from "./backoff.js";
+export { HubbleConnectionError } from "./errors.js";
+export type { HubbleConnectionProblem } from "./errors.js";
+export type { EventQueueOptions } from "./event-queue.js";
+export { FlowStream, openFlowStream } from "./flow-stream.js";
+export type { FlowStreamOptions } from "./flow-stream.js";
+export { FlowFilterError } from "./flows-request.js";
+export type { FlowsRequest } from "./flows-request.js";
+export { fetchServerStatus } from "./server-status.js";
+export type { HubbleServerStatus, ServerStatusOptions } from "./server-status.js";
+export { hubbleMethods } from "./service-definitions.js";
+export type { HubbleMethods } from "./service-definitions.js";
+export type { FlowStreamState, FlowStreamStatus } from "./stream-state.js";
+export type { ClientTlsOptions } from "./tls-options.js";

@@ -1,0 +1,11 @@
+export { CaptureRecord, captureFromBytes, captureFromJson } from "./capture.js";
+export type { Capture, CaptureProblem } from "./capture.js";
+export { ReplayServerError } from "./errors.js";
+export { REPLAY_SERVER_VERSION, ReplayServer } from "./replay-server.js";
+export type { ReplayServerOptions } from "./replay-server.js";
+export { ReplaySource } from "./replay-source.js";
+export type { ReplaySourceOptions } from "./replay-source.js";
+export { DEFAULT_RING_CAPACITY } from "./ring-buffer.js";
+export type { ServerTlsOptions } from "./server-credentials.js";
+export { startReplay } from "./start-replay.js";
+export type { RunningReplay } from "./start-replay.js";
