@@ -41,6 +41,7 @@ function reservedFromLabels(reserved: readonly string[]): ReservedEntity | undef
  */
 export class IdentityResolver {
   private readonly cache = new Map<string, Identity>();
+  private readonly byObject = new WeakMap<FlowEndpoint, Identity>();
   private readonly byNumber = new Map<string, WorkloadIdentity>();
   private readonly byPod = new Map<string, WorkloadIdentity>();
   private readonly maxCached: number;
@@ -55,6 +56,9 @@ export class IdentityResolver {
    */
   resolve(endpoint: FlowEndpoint | undefined, ip: string, names: readonly string[]): Identity {
     if (!endpoint) return reserved("unknown", ip, names, []);
+    // Decoders share endpoint objects between flows, so the object itself is the cheapest key.
+    const shared = this.byObject.get(endpoint);
+    if (shared) return shared;
     const podKey = endpoint.podName !== "" ? `${endpoint.clusterName}/${endpoint.namespace}/${endpoint.podName}/${endpoint.identity}` : "";
     if (podKey !== "") {
       const hit = this.cache.get(podKey);
@@ -62,6 +66,13 @@ export class IdentityResolver {
     }
     const identity = this.compute(endpoint, ip, names);
     if (podKey !== "") this.remember(podKey, identity);
+    // Only answers that follow from the endpoint alone are pinned to it: world and unknown
+    // peers depend on the address, and pod-less or misreported endpoints on what is seen later.
+    const ownAnswer =
+      identity.kind === "workload"
+        ? endpoint.podName !== "" && identity.ciliumLabels === endpoint.labels
+        : identity.entity !== "world" && identity.entity !== "unknown";
+    if (ownAnswer) this.byObject.set(endpoint, identity);
     return identity;
   }
 

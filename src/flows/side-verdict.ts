@@ -53,19 +53,29 @@ export function sideVerdictOf(flow: Flow, side: Side): SideVerdict {
  * record, which beats a plain trace. A policy-verdict event is what Cilium's policy engine
  * decided (ALLOWED, DENIED or AUDIT); traces only show that a packet moved.
  */
-export function strongerVerdict(current: SideVerdict | undefined, next: SideVerdict): SideVerdict {
-  if (!current) return next;
-  return STRENGTH[next.source] > STRENGTH[current.source] ? next : current;
+export function strongerVerdict(current: SideVerdict | undefined, flow: Flow, side: Side): SideVerdict {
+  // Most packets of a connection are traces that cannot beat what is already recorded;
+  // deciding that first avoids building a verdict for each of them.
+  if (current && STRENGTH[sourceOf(flow)] <= STRENGTH[current.source]) return current;
+  return sideVerdictOf(flow, side);
 }
 
 // Most severe first: how an overall verdict is chosen from the sides.
 const SEVERITY: readonly Verdict[] = ["DROPPED", "AUDIT", "ERROR", "REDIRECTED", "FORWARDED", "TRANSLATED", "TRACED"];
 
 /** The overall verdict of a connection from its sides (see {@link Connection.verdict}). */
-export function overallVerdict(sides: readonly (SideVerdict | undefined)[]): { verdict: Verdict; dropReason: string | undefined } {
-  for (const verdict of SEVERITY) {
-    const side = sides.find((s) => s?.verdict === verdict);
-    if (side) return { verdict, dropReason: side.dropReason };
+export function overallVerdict(
+  ...sides: readonly (SideVerdict | undefined)[]
+): { verdict: Verdict; dropReason: string | undefined } {
+  let best: SideVerdict | undefined;
+  let bestRank = SEVERITY.length;
+  for (const side of sides) {
+    if (!side) continue;
+    const rank = SEVERITY.indexOf(side.verdict);
+    if (rank >= 0 && rank < bestRank) {
+      best = side;
+      bestRank = rank;
+    }
   }
-  return { verdict: "VERDICT_UNKNOWN", dropReason: undefined };
+  return best ? { verdict: best.verdict, dropReason: best.dropReason } : { verdict: "VERDICT_UNKNOWN", dropReason: undefined };
 }

@@ -2,7 +2,7 @@ import type { Flow, Timestamp } from "./flow.js";
 import { toMillis } from "./flow.js";
 import type { Connection, ConnectionKind, ConnectionL7, ConnectionProtocol, SideVerdict } from "./connection.js";
 import type { Identity } from "./identity.js";
-import { overallVerdict, sideOf, sideVerdictOf, strongerVerdict } from "./side-verdict.js";
+import { overallVerdict, sideOf, strongerVerdict } from "./side-verdict.js";
 
 /** The parts of a connection fixed when it is first seen. */
 export interface ConnectionStart {
@@ -64,10 +64,9 @@ export class TrackedConnection {
     if (flow.nodeName !== "" && !this.nodes.includes(flow.nodeName)) this.nodes.push(flow.nodeName);
     if (flow.traceObservationPoint === "TO_PROXY" || flow.verdict === "REDIRECTED") this.redirected = true;
     const side = sideOf(flow);
-    const verdict = sideVerdictOf(flow, side);
-    if (side === "egress") this.egress = strongerVerdict(this.egress, verdict);
-    else if (side === "ingress") this.ingress = strongerVerdict(this.ingress, verdict);
-    else this.unknownSide = strongerVerdict(this.unknownSide, verdict);
+    if (side === "egress") this.egress = strongerVerdict(this.egress, flow, side);
+    else if (side === "ingress") this.ingress = strongerVerdict(this.ingress, flow, side);
+    else this.unknownSide = strongerVerdict(this.unknownSide, flow, side);
   }
 
   /** Refreshes last-seen only (a packet that proves the connection, e.g. a retransmission). */
@@ -78,9 +77,15 @@ export class TrackedConnection {
 
   /** The finished connection event. */
   toConnection(): Connection {
-    const { verdict, dropReason } = overallVerdict([this.egress, this.ingress, this.unknownSide]);
+    const { verdict, dropReason } = overallVerdict(this.egress, this.ingress, this.unknownSide);
+    const start = this.start;
     return {
-      ...this.start,
+      kind: start.kind,
+      source: start.source,
+      destination: start.destination,
+      protocol: start.protocol,
+      port: start.port,
+      l7: start.l7,
       time: this.firstTime,
       lastTime: this.lastTime,
       verdict,

@@ -5,12 +5,29 @@ const MAX_ENDPOINTS = 20_000;
 
 type DecodeFn = (reader: protobuf.Reader | Uint8Array, length?: number, end?: number, depth?: number) => protobuf.Message;
 
+interface Entry {
+  readonly bytes: Buffer;
+  readonly message: protobuf.Message;
+}
+
+/**
+ * A cheap fingerprint of an encoded endpoint: its length and a sample of its bytes (FNV-1a
+ * over every 8th byte). Equal fingerprints are confirmed byte by byte, so collisions only
+ * cost a comparison.
+ */
+function fingerprint(buf: Uint8Array, start: number, stop: number): number {
+  let h = 0x811c9dc5 ^ (stop - start);
+  for (let i = start; i < stop; i += 8) h = Math.imul(h ^ (buf[i] ?? 0), 0x01000193);
+  return h >>> 0;
+}
+
 /**
  * Puts a cache in front of protobufjs' decoder for `flow.Endpoint`. A flow's two endpoints
  * (labels, pod name, workloads) are most of its bytes, and the same few hundred pods appear
  * in nearly every flow, so identical encoded endpoints are decoded once and the decoded
- * message is shared. Measured on generator flows this removes most of the string decoding
- * from the per-flow cost.
+ * message is shared. Lookup avoids building a string key from the bytes (which costs about
+ * as much as decoding them): a sampled fingerprint picks a bucket and a native byte
+ * comparison confirms the hit.
  *
  * protobufjs' generated decoder for a message calls `types[i].decode(reader, length, ...)`
  * on the field's Type object, so replacing that Type's `decode` (after `setup()`, which is
@@ -19,25 +36,34 @@ type DecodeFn = (reader: protobuf.Reader | Uint8Array, length?: number, end?: nu
  */
 export function cacheEndpointDecoding(endpointType: protobuf.Type): void {
   endpointType.setup();
-  // The generated decoder takes (reader, length, end, depth); protobufjs' .d.ts declares two.
   const original: DecodeFn = endpointType.decode.bind(endpointType);
-  let cache = new Map<string, protobuf.Message>();
+  let buckets = new Map<number, Entry[]>();
+  let size = 0;
   const cached: DecodeFn = (reader, length, end, depth) => {
     if (!(reader instanceof protobuf.Reader) || length === undefined) return original(reader, length, end, depth);
     const start = reader.pos;
     const stop = start + length;
-    const buf = reader.buf;
-    const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-    const key = bytes.toString("latin1", start, stop);
-    const hit = cache.get(key);
-    if (hit) {
-      reader.pos = stop;
-      return hit;
+    const buf = Buffer.isBuffer(reader.buf) ? reader.buf : Buffer.from(reader.buf.buffer, reader.buf.byteOffset, reader.buf.byteLength);
+    const key = fingerprint(buf, start, stop);
+    const bucket = buckets.get(key);
+    if (bucket) {
+      for (const entry of bucket) {
+        if (entry.bytes.length === length && buf.compare(entry.bytes, 0, length, start, stop) === 0) {
+          reader.pos = stop;
+          return entry.message;
+        }
+      }
     }
     const message = original(reader, length, end, depth);
-    if (cache.size >= MAX_ENDPOINTS) cache = new Map();
-    cache.set(key, message);
+    if (size >= MAX_ENDPOINTS) {
+      buckets = new Map();
+      size = 0;
+    }
+    const entry = { bytes: Buffer.from(buf.subarray(start, stop)), message };
+    if (bucket) bucket.push(entry);
+    else buckets.set(key, [entry]);
+    size++;
     return message;
   };
-  endpointType.decode = cached; // same call signature as the generated decoder
+  endpointType.decode = cached;
 }

@@ -7,6 +7,7 @@ import type {
   Layer7,
   L7FlowType,
   PolicyRef,
+  TcpFlags,
   Timestamp,
   TrafficDirection,
   Verdict,
@@ -19,6 +20,7 @@ import type {
   WireLayer4,
   WireLayer7,
   WirePolicy,
+  WireTcpFlags,
   WireTimestamp,
 } from "./wire-types.js";
 
@@ -86,6 +88,21 @@ function toEndpoint(ep: WireEndpoint | null): FlowEndpoint | undefined {
   return endpoint;
 }
 
+// Every combination of the nine TCP flags as one shared frozen object, indexed by bit mask,
+// so a TCP flow does not allocate its flags.
+const FLAG_NAMES = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"] as const;
+const FLAG_SETS: readonly TcpFlags[] = Array.from({ length: 512 }, (_, mask) =>
+  Object.freeze(Object.fromEntries(FLAG_NAMES.map((name, bit) => [name, (mask & (1 << bit)) !== 0])) as unknown as TcpFlags), // all nine keys are set above
+);
+
+function tcpFlags(f: WireTcpFlags | null): TcpFlags {
+  if (!f) return FLAG_SETS[0] as TcpFlags;
+  const mask =
+    (f.FIN ? 1 : 0) | (f.SYN ? 2 : 0) | (f.RST ? 4 : 0) | (f.PSH ? 8 : 0) | (f.ACK ? 16 : 0) |
+    (f.URG ? 32 : 0) | (f.ECE ? 64 : 0) | (f.CWR ? 128 : 0) | (f.NS ? 256 : 0);
+  return FLAG_SETS[mask] as TcpFlags;
+}
+
 function toLayer4(l4: WireLayer4 | null): Layer4 | undefined {
   if (!l4) return undefined;
   if (l4.TCP) {
@@ -94,11 +111,7 @@ function toLayer4(l4: WireLayer4 | null): Layer4 | undefined {
       protocol: "TCP",
       sourcePort: l4.TCP.source_port,
       destinationPort: l4.TCP.destination_port,
-      flags: {
-        FIN: f?.FIN ?? false, SYN: f?.SYN ?? false, RST: f?.RST ?? false,
-        PSH: f?.PSH ?? false, ACK: f?.ACK ?? false, URG: f?.URG ?? false,
-        ECE: f?.ECE ?? false, CWR: f?.CWR ?? false, NS: f?.NS ?? false,
-      },
+      flags: tcpFlags(f),
     };
   }
   if (l4.UDP) return { protocol: "UDP", sourcePort: l4.UDP.source_port, destinationPort: l4.UDP.destination_port };
