@@ -37,7 +37,7 @@ export function startCli(args: readonly string[], options: { cwd?: string } = {}
 export function waitForOutput(child: ChildProcessWithoutNullStreams, predicate: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = "";
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for output; got:\n${text}`)), timeoutMs);
+    const timer = setTimeout(() => { reject(new Error(`timed out waiting for output; got:\n${text}`)); }, timeoutMs);
     child.stdout.on("data", (d: Buffer) => {
       text += d.toString();
       if (predicate(text)) {

@@ -32,7 +32,7 @@ describe("the command line", () => {
 
 describe("serve --demo", () => {
   const dir = mkdtempSync(join(tmpdir(), "hubble-auditor-demo-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
   it("replays generated flows over loopback gRPC, prints live summaries and stops cleanly on SIGINT", async () => {
     const child = startCli(["serve", "--demo", "--data-dir", join(dir, "data"), "--summary-interval", "1"]);
