@@ -1,7 +1,11 @@
 import { spawn } from "node:child_process";
 
-/** Which client a run measures: bare grpc-js receive-and-discard, or ours end to end. */
-export type ClientMode = "raw" | "ours";
+/**
+ * Which client a run measures: `raw` grpc-js receiving bytes with an identity deserializer
+ * (transport only), `grpc` a plain grpc-js + proto-loader client that deserializes each
+ * message and discards it, or `ours` end to end.
+ */
+export type ClientMode = "raw" | "grpc" | "ours";
 
 /** What a client process reports about its run. */
 export interface ClientResult {

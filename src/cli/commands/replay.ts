@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { Logger } from "pino";
 import { readFlowFile } from "../../hubble/files/index.js";
-import { captureFromJson, startReplay } from "../../hubble/replay/index.js";
+import { CaptureBuilder, startReplay } from "../../hubble/replay/index.js";
 import type { Capture, ServerTlsOptions } from "../../hubble/replay/index.js";
 import { UsageError, parseNonNegative, parsePositiveInt } from "../usage-error.js";
 
@@ -78,17 +78,16 @@ function toSettings(raw: RawOptions): Settings {
 }
 
 async function loadCapture(file: string, log: Logger): Promise<Capture> {
-  const values: unknown[] = [];
-  const lines: number[] = [];
+  const builder = new CaptureBuilder();
+  let skipped = 0;
   for await (const record of readFlowFile(file, { logger: log })) {
-    values.push(record.value);
-    lines.push(record.line);
+    const problem = builder.add(record.value);
+    if (problem && ++skipped <= PROBLEMS_LOGGED) {
+      log.warn({ file, line: record.line, path: problem.path, problem: problem.message }, "skipped an invalid record");
+    }
   }
-  const capture = captureFromJson(values);
-  for (const problem of capture.problems.slice(0, PROBLEMS_LOGGED)) {
-    log.warn({ file, line: lines[problem.index], path: problem.path, problem: problem.message }, "skipped an invalid record");
-  }
-  if (capture.problems.length > 0) log.warn({ file, skipped: capture.problems.length }, "skipped invalid records");
+  if (skipped > 0) log.warn({ file, skipped }, "skipped invalid records");
+  const capture = builder.capture();
   if (capture.records.length === 0) throw new UsageError(`${file}: no usable flows to replay`);
   return capture;
 }

@@ -3,7 +3,7 @@ import { finished } from "node:stream/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { writeNdjson } from "../../hubble/generate/index.js";
-import { captureFromJson, startReplay } from "../../hubble/replay/index.js";
+import { CaptureBuilder, startReplay } from "../../hubble/replay/index.js";
 import type { RunningReplay } from "../../hubble/replay/index.js";
 import { readFlowFile } from "../../hubble/index.js";
 
@@ -36,8 +36,7 @@ export async function ensureDemoCapture(dataDir: string, log: Logger): Promise<s
 
 /** Starts the demo's replay server on a free loopback port, looping the capture live. */
 export async function startDemoReplay(capturePath: string): Promise<RunningReplay> {
-  const records: unknown[] = [];
-  for await (const record of readFlowFile(capturePath)) records.push(record.value);
-  const capture = captureFromJson(records);
-  return startReplay(capture, { listen: "127.0.0.1:0", rate: DEMO.rate, loop: true });
+  const builder = new CaptureBuilder();
+  for await (const record of readFlowFile(capturePath)) builder.add(record.value);
+  return startReplay(builder.capture(), { listen: "127.0.0.1:0", rate: DEMO.rate, loop: true });
 }

@@ -43,29 +43,42 @@ export interface Capture {
  * reported with their index; the rest are kept in order.
  */
 export function captureFromJson(records: Iterable<unknown>): Capture {
-  const type = messageType("observer.GetFlowsResponse");
-  const out: CaptureRecord[] = [];
-  const problems: CaptureProblem[] = [];
-  let index = 0;
-  for (const record of records) {
-    const conv = responseFromJson(record);
-    if (conv.ok) {
-      const bytes = Buffer.from(type.encode(conv.message).finish());
-      const facts = responseFacts(bytes);
-      out.push(new CaptureRecord(bytes, facts.time, facts.isFlow));
-    } else {
-      problems.push({ index, ...conv.problem });
-    }
-    index++;
-  }
-  return { records: out, problems };
+  const builder = new CaptureBuilder();
+  for (const record of records) builder.add(record);
+  return builder.capture();
 }
 
 /**
- * Wraps already encoded `GetFlowsResponse` messages (e.g. from the generator, for
- * benchmarks) without decoding them; only their framing and times are read. Messages that
- * are not valid protobuf are skipped and reported.
+ * Builds a capture one JSON record at a time, so a large file never has to be held as
+ * parsed JSON: each record is kept only in its encoded form.
  */
+export class CaptureBuilder {
+  private readonly type = messageType("observer.GetFlowsResponse");
+  private readonly records: CaptureRecord[] = [];
+  private readonly problems: CaptureProblem[] = [];
+  private index = 0;
+
+  /** Converts and keeps one record, or notes why it was skipped; returns the problem if any. */
+  add(record: unknown): CaptureProblem | undefined {
+    const conv = responseFromJson(record);
+    const index = this.index++;
+    if (!conv.ok) {
+      const problem = { index, ...conv.problem };
+      this.problems.push(problem);
+      return problem;
+    }
+    const bytes = Buffer.from(this.type.encode(conv.message).finish());
+    const facts = responseFacts(bytes);
+    this.records.push(new CaptureRecord(bytes, facts.time, facts.isFlow));
+    return undefined;
+  }
+
+  /** The capture built so far. */
+  capture(): Capture {
+    return { records: this.records, problems: this.problems };
+  }
+}
+
 export function captureFromBytes(messages: Iterable<Uint8Array>): Capture {
   const out: CaptureRecord[] = [];
   const problems: CaptureProblem[] = [];

@@ -1,4 +1,4 @@
-export { CaptureRecord, captureFromBytes, captureFromJson } from "./capture.js";
+export { CaptureBuilder, CaptureRecord, captureFromBytes, captureFromJson } from "./capture.js";
 export type { Capture, CaptureProblem } from "./capture.js";
 export { ReplayServerError } from "./errors.js";
 export { REPLAY_SERVER_VERSION, ReplayServer } from "./replay-server.js";
