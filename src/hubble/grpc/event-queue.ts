@@ -19,6 +19,7 @@ export class EventQueue<T> {
   private failure: Error | undefined;
   private waiter: (() => void) | undefined;
   private full = false;
+  private wakeScheduled = false;
   readonly capacity: number;
   readonly maxBatch: number;
 
@@ -53,7 +54,7 @@ export class EventQueue<T> {
   /** No more items will come; the consumer finishes after taking what is left. */
   end(): void {
     this.ended = true;
-    this.wake();
+    this.wake(true);
   }
 
   /** Ends the consumer with `err` after what is left has been taken. */
@@ -95,7 +96,27 @@ export class EventQueue<T> {
     return batch;
   }
 
-  private wake(): void {
+  /**
+   * Wakes a waiting consumer. For pushed items the wake is deferred to `setImmediate`, i.e.
+   * until grpc-js has delivered every message of the current socket read: waking on each
+   * push would hand the consumer batches of one, and the per-batch async hand-over would
+   * then cost more than the messages themselves. End and failure wake at once.
+   */
+  private wake(now = false): void {
+    if (!this.waiter) return;
+    if (now) {
+      this.release();
+      return;
+    }
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.release();
+    });
+  }
+
+  private release(): void {
     const w = this.waiter;
     this.waiter = undefined;
     w?.();
