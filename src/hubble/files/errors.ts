@@ -18,7 +18,8 @@ export class FlowFileError extends Error {
 export function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
     const code = (cause as NodeJS.ErrnoException).code; // errno errors carry a code; others do not
-    return code === undefined ? cause.message : `${code}: ${cause.message}`;
+    // Node's fs messages already start with the code ("ENOENT: no such file ...").
+    return code === undefined || cause.message.startsWith(code) ? cause.message : `${code}: ${cause.message}`;
   }
   return String(cause);
 }
