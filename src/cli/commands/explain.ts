@@ -37,7 +37,7 @@ export function registerExplainCommand(program: Command, deps: PolicyCommandDeps
       if (m === null) throw new UsageError(`--port must look like 80/TCP, got "${raw.port}"`);
       const port = Number(m[1]);
       const protocol = (m[2] ?? "TCP").toUpperCase();
-      const parsed = parsePolicyDocuments(await deps.loadPolicyDocuments(raw.policies));
+      const parsed = parsePolicyDocuments((await deps.loadPolicyDocuments(raw.policies)).documents);
       for (const p of parsed.problems) deps.warn(`problem: ${formatProblem(p)}\n`);
       const source = resolvePeer(parsed, raw.from, deps.warn);
       const destination = resolvePeer(parsed, raw.to, deps.warn);

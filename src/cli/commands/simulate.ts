@@ -51,22 +51,41 @@ export function registerSimulateCommand(program: Command, deps: SimulateDeps): C
     .action(async (raw: RawOptions) => {
       const semantics = parseSemantics(raw.semantics);
       if (raw.output !== "jsonl" && raw.output !== "table") throw new UsageError(`-o must be jsonl or table, got "${raw.output}"`);
-      const parsed = parsePolicyDocuments(await deps.loadPolicyDocuments(raw.policies));
+      const loaded = await deps.loadPolicyDocuments(raw.policies);
+      const parsed = parsePolicyDocuments(loaded.documents);
       for (const p of parsed.problems) deps.warn(`problem: ${formatProblem(p)}\n`);
-      if (raw.strict === true && parsed.problems.length > 0) deps.setExitCode(1);
+      if (raw.strict === true && parsed.problems.length + loaded.fileProblems > 0) deps.setExitCode(1);
       const evaluator = createPolicyEvaluator(compilePolicyModel(parsed), { semantics });
-      if (raw.output === "table") deps.write("INDEX  VERDICT  EGRESS        INGRESS       RULES\n");
+      const out = batchedWriter(deps.write);
+      if (raw.output === "table") out.line("INDEX  VERDICT  EGRESS        INGRESS       RULES\n");
       let index = 0;
       for await (const flow of deps.readFlows(raw.flows)) {
         const c = connectionFromFlow(flow);
-        if (c.kind === "skipped") deps.write(`${JSON.stringify({ index, skipped: c.reason })}\n`);
+        if (c.kind === "skipped") out.line(raw.output === "jsonl" ? `${JSON.stringify({ index, skipped: c.reason })}\n` : `${String(index).padEnd(6)} skipped  (${c.reason})\n`);
         else {
           const e = evaluator.evaluate(c.input);
-          deps.write(raw.output === "jsonl" ? `${JSON.stringify(toJson(index, e, c.reply))}\n` : toRow(index, e));
+          out.line(raw.output === "jsonl" ? `${JSON.stringify(toJson(index, e, c.reply))}\n` : toRow(index, e));
         }
         index++;
       }
+      out.flush();
     });
+}
+
+/** Collects output lines and writes them in batches: one write per line is slow for 100k flows. */
+function batchedWriter(write: (text: string) => void): { line: (text: string) => void; flush: () => void } {
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length > 0) write(pending.join(""));
+    pending = [];
+  };
+  return {
+    line: (text) => {
+      pending.push(text);
+      if (pending.length >= 1000) flush();
+    },
+    flush,
+  };
 }
 
 function ruleJson(r: RuleRef): Record<string, unknown> {

@@ -1,41 +1,69 @@
 import type { Flow } from "../../flows/index.js";
 import { eventBatches, readFlowFile } from "../../hubble/index.js";
-import type { SourceDocument } from "../../policy/index.js";
-import { loadPolicyFiles } from "../../policy/sources/index.js";
-import type { PolicyCommandDeps } from "../commands/policies-check.js";
+import { loadPolicyFiles, type FileProblem } from "../../policy/sources/index.js";
+import type { LoadedDocuments, PolicyCommandDeps } from "../commands/policies-check.js";
 
-/** What the policy commands need: file loading that reports problems on stderr, stdout, exit code. */
-export function policyCommandDeps(warn: (text: string) => void): PolicyCommandDeps & { readonly warn: (text: string) => void } {
+/** Where the policy commands write; tests pass their own. */
+export interface PolicyCommandIo {
+  /** Standard output; `undefined` writes to process.stdout. */
+  readonly write?: (text: string) => void;
+  /** Exit code setter; `undefined` sets process.exitCode. */
+  readonly setExitCode?: (code: number) => void;
+}
+
+/** One line for a file-level problem: `problem: file, document 2, line 5: message`. */
+export function formatFileProblem(p: FileProblem): string {
+  const where = [p.file, p.documentIndex === undefined ? undefined : `document ${p.documentIndex}`, p.line === undefined ? undefined : `line ${p.line}`]
+    .filter((x) => x !== undefined)
+    .join(", ");
+  return `problem: ${where}: ${p.message}\n`;
+}
+
+/** What the policy commands need: file loading that reports problems through `warn`, stdout, exit code. */
+export function policyCommandDeps(
+  warn: (text: string) => void,
+  io: PolicyCommandIo = {},
+): PolicyCommandDeps & { readonly warn: (text: string) => void } {
+  const line = (text: string): void => {
+    warn(text.endsWith("\n") ? text : `${text}\n`);
+  };
   return {
-    loadPolicyDocuments: async (paths: readonly string[]): Promise<readonly SourceDocument[]> => {
+    loadPolicyDocuments: async (paths: readonly string[]): Promise<LoadedDocuments> => {
       const { documents, problems } = await loadPolicyFiles(paths);
-      for (const p of problems) {
-        const where = [p.file, p.documentIndex === undefined ? undefined : `document ${p.documentIndex}`, p.line === undefined ? undefined : `line ${p.line}`]
-          .filter((x) => x !== undefined)
-          .join(", ");
-        warn(`problem: ${where}: ${p.message}\n`);
-      }
-      return documents;
+      for (const p of problems) line(formatFileProblem(p));
+      return { documents, fileProblems: problems.length };
     },
-    write: (text) => process.stdout.write(text),
-    setExitCode: (code) => {
-      process.exitCode = code;
-    },
-    warn: (text) => {
-      warn(text.endsWith("\n") ? text : `${text}\n`);
-    },
+    write: io.write ?? ((text) => process.stdout.write(text)),
+    setExitCode:
+      io.setExitCode ??
+      ((code) => {
+        process.exitCode = code;
+      }),
+    warn: line,
   };
 }
 
-/** The flows of a Hubble JSON file in input order; bad records are reported on stderr and skipped. */
-export async function* readFlows(file: string): AsyncGenerator<Flow> {
-  const records = readFlowFile(file, {
-    onProblem: (p) => process.stderr.write(`skipped ${p.file}:${p.line}: ${p.message}\n`),
-  });
-  const batches = eventBatches(records, {
-    onProblem: (p) => process.stderr.write(`skipped ${p.file}:${p.line}: ${p.path}: ${p.message}\n`),
-  });
-  for await (const batch of batches) {
-    for (const event of batch) if (event.kind === "flow") yield event.flow;
-  }
+/**
+ * A reader of Hubble JSON flow files (same formats as ingestion) in input order; bad
+ * records are reported through `warn` with file and line, and skipped.
+ */
+export function flowReader(warn: (text: string) => void): (file: string) => AsyncGenerator<Flow> {
+  return async function* read(file: string): AsyncGenerator<Flow> {
+    const records = readFlowFile(file, {
+      onProblem: (p) => {
+        warn(`skipped ${p.file}:${p.line}: ${p.message}\n`);
+      },
+    });
+    const batches = eventBatches(records, {
+      onProblem: (p) => {
+        warn(`skipped ${p.file}:${p.line}: ${p.path}: ${p.message}\n`);
+      },
+    });
+    for await (const batch of batches) {
+      for (const event of batch) if (event.kind === "flow") yield event.flow;
+    }
+  };
 }
+
+/** {@link flowReader} reporting on stderr. */
+export const readFlows = flowReader((text) => process.stderr.write(text));

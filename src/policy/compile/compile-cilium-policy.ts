@@ -19,7 +19,8 @@ const NEVER = /$^/;
  *   namespace (CNP) or to endpoints that have a namespace, i.e. pods (CCNP); selectors
  *   on `reserved:` labels are left alone;
  * - `enableDefaultDeny.<dir>` defaults to true when the rule has allow or deny entries
- *   for that direction;
+ *   for that direction (counting entries that failed to parse); without entries the
+ *   direction is untouched, whatever enableDefaultDeny says;
  * - an entry with no L3 field but with toPorts allows those ports from/to any peer; an
  *   entry with neither (`- {}`) allows nothing (it only enables default deny).
  */
@@ -29,15 +30,16 @@ export function compileCiliumPolicy(policy: CiliumPolicySpec, selectors: Selecto
     for (const direction of ["ingress", "egress"] as const) {
       const allow = direction === "ingress" ? rule.ingress : rule.egress;
       const deny = direction === "ingress" ? rule.ingressDeny : rule.egressDeny;
-      if (allow === undefined && deny === undefined) continue;
-      const hasRules = (allow?.length ?? 0) + (deny?.length ?? 0) > 0;
+      // Cilium (repository policy computation): a rule affects a direction only when it has
+      // ingress/ingressDeny (egress/egressDeny) entries; enableDefaultDeny alone does nothing.
+      if (rule.writtenEntries[direction] === 0) continue;
       out.push({
         policy: policy.id,
         direction,
         path: rule.path,
         subject: subjectSelector(policy, rule, selectors),
         namespace: policy.id.namespace,
-        defaultDeny: rule.enableDefaultDeny[direction] ?? hasRules,
+        defaultDeny: rule.enableDefaultDeny[direction] ?? true,
         allow: (allow ?? []).map((r) => compileEntry(policy, rule, r, { direction, action: "allow", selectors })),
         deny: (deny ?? []).map((r) => compileEntry(policy, rule, r, { direction, action: "deny", selectors })),
       });

@@ -18,6 +18,11 @@ export interface PolicyEndpoint {
   readonly namedPorts?: readonly NamedPort[];
   /** DNS names of this address (Hubble source/destination names), for toFQDNs; `undefined` = none known. */
   readonly dnsNames?: readonly string[];
+  /**
+   * Cilium's numeric security identity, when the flow reported one; `undefined` when
+   * unknown. Only a cache hint: the labels still decide.
+   */
+  readonly identity?: number;
 }
 
 /** What the L7 proxy saw, when the flow is an L7 record. */
@@ -72,5 +77,6 @@ export function endpointFromFlowEndpoint(ep: FlowEndpoint, ip: string, names: re
     ...(ep.podName === "" ? {} : { podName: ep.podName }),
     ...(ip === "" ? {} : { ip }),
     ...(names.length === 0 ? {} : { dnsNames: names }),
+    ...(ep.identity > 0 ? { identity: ep.identity } : {}),
   };
 }

@@ -4,7 +4,8 @@ import type { Direction, PolicyId } from "../spec/policy-id.js";
 import type { ConnectionInput } from "./endpoint.js";
 import type { DirectionEvaluation, Evaluation, UnsupportedTouch } from "./evaluation.js";
 import { matchRule, type MatchContext } from "./match-rule.js";
-import { EndpointPreparer, type PreparedEndpoint, type PreparedLabels, type SubjectSections } from "./prepare.js";
+import { EvaluationMemo, NO_NEEDS, needsOf } from "./evaluation-memo.js";
+import { EndpointPreparer, type PreparedEndpoint, type PreparedLabels, type RuleNeeds, type SubjectSections } from "./prepare.js";
 import { semanticsProfile, type SemanticsName, type SemanticsProfile } from "./semantics.js";
 
 /** Evaluates connections against one compiled model under one semantics profile. */
@@ -27,22 +28,29 @@ export interface EvaluatorOptions {
 export function createPolicyEvaluator(model: PolicyModel, options: EvaluatorOptions = {}): PolicyEvaluator {
   const profile = semanticsProfile(options.semantics);
   const preparer = new EndpointPreparer(model, profile);
+  const memo = new EvaluationMemo(profile);
   return {
     semantics: profile.name,
     evaluate(input: ConnectionInput): Evaluation {
       const source = preparer.prepare(input.source);
       const destination = preparer.prepare(input.destination);
+      const needs = [needsFor(model, source.labels, "egress"), needsFor(model, destination.labels, "ingress")];
+      const key = memo.keyFor(input, source, destination, needs);
+      const known = key === undefined ? undefined : memo.get(source, key);
+      if (known !== undefined) return known;
       const unsupported: UnsupportedTouch[] = [];
       const run = (direction: Direction): DirectionEvaluation => {
         const subject = direction === "egress" ? source : destination;
         const peer = direction === "egress" ? destination : source;
-        const ctx: MatchContext = { profile, input, peer, destination, peerIp: peer.ip };
+        const ctx: MatchContext = { profile, input, peer, destination };
         return evaluateDirection({ model, profile, direction, subject, ctx, unsupported });
       };
       const egress = run("egress");
       const ingress = run("ingress");
       const verdict = egress.verdict === "denied" || ingress.verdict === "denied" ? "denied" : "allowed";
-      return { verdict, egress, ingress, unsupported: dedupe(unsupported), semantics: profile.name };
+      const evaluation: Evaluation = { verdict, egress, ingress, unsupported: dedupe(unsupported), semantics: profile.name };
+      if (key !== undefined) memo.set(source, key, evaluation);
+      return evaluation;
     },
   };
 }
@@ -121,7 +129,13 @@ function evaluateDirection(job: DirectionJob): DirectionEvaluation {
   return { verdict: isolated ? "denied" : "not-isolated", rules: [], isolatedBy };
 }
 
+/** What the rules selecting a label set look at; nothing for endpoints policy does not apply to. */
+function needsFor(model: PolicyModel, labels: PreparedLabels, direction: Direction): RuleNeeds {
+  return labels.isPolicySubject ? sectionsFor(model, labels, direction).needs : NO_NEEDS;
+}
+
 function dedupe(touches: readonly UnsupportedTouch[]): UnsupportedTouch[] {
+  if (touches.length === 0) return [];
   const seen = new Set<string>();
   return touches.filter((t) => {
     const key = `${t.direction}|${t.policy.kind}|${t.policy.namespace ?? ""}|${t.policy.name}|${t.path}`;
@@ -174,7 +188,7 @@ function sectionsFor(model: PolicyModel, labels: PreparedLabels, direction: Dire
   const requires = out.flatMap((section) =>
     section.allow.concat(section.deny).flatMap((rule) => rule.unsupported.filter((u) => isRequires(u.construct)).map((piece) => ({ section, piece }))),
   );
-  const facts: SubjectSections = { sections: out, isolatedBy: uniquePolicies(out.filter((x) => x.defaultDeny)), requires };
+  const facts: SubjectSections = { sections: out, isolatedBy: uniquePolicies(out.filter((x) => x.defaultDeny)), requires, needs: needsOf(out) };
   labels.sections[direction] = facts;
   return facts;
 }

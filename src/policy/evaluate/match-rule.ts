@@ -1,4 +1,4 @@
-import { cidrContains, type IpAddress } from "../cidr.js";
+import { cidrContains } from "../cidr.js";
 import type { CompiledL7, CompiledPeer, CompiledPort, CompiledRule, UnsupportedPiece } from "../compile/model.js";
 import { selectorMatches } from "../compile/selector.js";
 import type { ConnectionInput, L7Request } from "./endpoint.js";
@@ -24,7 +24,6 @@ export interface MatchContext {
   readonly peer: PreparedEndpoint;
   /** The destination endpoint (named ports are resolved there). */
   readonly destination: PreparedEndpoint;
-  readonly peerIp: IpAddress | undefined;
 }
 
 const NO: RuleMatch = { status: "no", touched: [] };
@@ -88,6 +87,9 @@ function matchPeer(p: CompiledPeer, ctx: MatchContext): "match" | "no" | "unknow
       return matchCidr(p, ctx) ? "match" : "no";
     case "fqdn":
       // toFQDNs selects addresses learnt from DNS answers: peers outside the cluster.
+      // Approximation: the names are the ones the flow carries (Hubble's destination
+      // names), not the agent's DNS cache, so an address reached without a name in the
+      // flow does not match.
       if (!labels.entities.has("world")) return "no";
       return (ctx.peer.input.dnsNames ?? []).some((n) => p.matcher.test(n)) ? "match" : "no";
     case "unsupported":
@@ -99,13 +101,19 @@ function matchPeer(p: CompiledPeer, ctx: MatchContext): "match" | "no" | "unknow
   }
 }
 
+/**
+ * CIDR rules (layer3 docs): they select peers Cilium cannot map to a label identity
+ * (outside the cluster); they never match pods (both profiles for Cilium rules, cilium
+ * profile for ipBlock) and, by default, never nodes; the local host is a node here,
+ * although the docs also mention the host namespace among CIDR targets.
+ */
 function matchCidr(p: Extract<CompiledPeer, { kind: "cidr" }>, ctx: MatchContext): boolean {
   const labels = ctx.peer.labels;
   const { profile } = ctx;
   if (labels.isPod && !(p.from === "ipBlock" && profile.ipBlockMatchesPods)) return false;
   if (labels.isNode && !profile.cidrMatchesNodes) return false;
   if (labels.entities.has("health") || labels.entities.has("ingress")) return false;
-  const ip = ctx.peerIp;
+  const ip = ctx.peer.ip;
   if (ip === undefined) {
     // Cilium treats a /0 prefix as the whole world, even when the address is unknown.
     return p.cidr.bits === 0 && labels.entities.has("world") && p.except.length === 0;

@@ -5,10 +5,13 @@ import { indexLabels, NAMESPACE_KEY, NAMESPACE_LABEL_PREFIX, type LabelIndex } f
 import type { CiliumEntity } from "../spec/cilium-policy.js";
 import type { NamedPort, PodSpec } from "../spec/inventory.js";
 import type { PolicyEndpoint } from "./endpoint.js";
+import { IdentityCache } from "./identity-cache.js";
 import { isIdentityRelevant, type SemanticsProfile } from "./semantics.js";
 
 /** What an endpoint's label set tells policy; shared by all endpoints with the same labels. */
 export interface PreparedLabels {
+  /** Unique per preparer: label sets with equal text share one object and one id. */
+  readonly id: number;
   readonly index: LabelIndex;
   readonly entities: ReadonlySet<CiliumEntity>;
   /** A Kubernetes pod (has the namespace label). */
@@ -31,29 +34,56 @@ export interface SubjectSections {
   readonly isolatedBy: readonly PolicyId[];
   /** fromRequires / toRequires pieces, reported for every evaluation of this subject. */
   readonly requires: readonly { readonly section: PolicySection; readonly piece: UnsupportedPiece }[];
+  /** What besides labels, protocol and port the rules look at (see evaluation-memo). */
+  readonly needs: RuleNeeds;
+}
+
+/** Per-flow facts some rules depend on; a verdict that needs none is the same for every flow of an identity pair. */
+export interface RuleNeeds {
+  /** CIDR / ipBlock peers: the peer address. */
+  readonly ip: boolean;
+  /** toFQDNs peers: the peer's DNS names. */
+  readonly dns: boolean;
+  /** Named ports: the destination pod. */
+  readonly namedPort: boolean;
+  /** L7 rules: the request. */
+  readonly l7: boolean;
 }
 
 /** An endpoint ready for evaluation. */
-export interface PreparedEndpoint {
-  readonly labels: PreparedLabels;
-  readonly input: PolicyEndpoint;
-  /** Named ports: given ones, else the Pod object's; `undefined` when unknown. */
-  readonly namedPorts: readonly NamedPort[] | undefined;
-  /** `namespace/name` when known, for the profile's self-traffic rule. */
-  readonly podKey: string | undefined;
-  /** Parsed `input.ip`; `undefined` when absent or invalid. */
-  readonly ip: IpAddress | undefined;
+export class PreparedEndpoint {
+  private parsedIp: IpAddress | null | undefined;
+
+  constructor(
+    readonly labels: PreparedLabels,
+    readonly input: PolicyEndpoint,
+    /** Named ports: given ones, else the Pod object's; `undefined` when unknown. */
+    readonly namedPorts: readonly NamedPort[] | undefined,
+    /** `namespace/name` when known, for the profile's self-traffic rule. */
+    readonly podKey: string | undefined,
+  ) {}
+
+  /** Parsed `input.ip`, on first use (only CIDR rules need it); `undefined` when absent or invalid. */
+  get ip(): IpAddress | undefined {
+    if (this.parsedIp === undefined) this.parsedIp = (this.input.ip === undefined ? undefined : parseIp(this.input.ip)) ?? null;
+    return this.parsedIp ?? undefined;
+  }
 }
 
 const WORLD = new Set(["world", "world-ipv4", "world-ipv6"]);
-const CLUSTER_RESERVED = new Set(["host", "remote-node", "init", "unmanaged", "health", "ingress"]);
+/** Reserved identities inside Cilium's `cluster` entity (policy API InitEntities). */
+const CLUSTER_RESERVED = new Set(["host", "remote-node", "init", "unmanaged", "health", "ingress", "kube-apiserver"]);
 const MAX_CACHE = 100_000;
 
-/** Caches prepared label sets for one model and profile. */
+/**
+ * Caches prepared label sets for one model and profile. Flows arrive with new endpoint
+ * objects each time, so the cache is keyed by the label text (plus namespace and the Pod
+ * object found); a flow's identity number finds the entry faster, checked against the labels.
+ */
 export class EndpointPreparer {
   private readonly cache = new Map<string, PreparedLabels>();
-  /** Endpoint objects reused by the caller (e.g. interned identities) skip all work. */
-  private readonly byObject = new WeakMap<PolicyEndpoint, PreparedEndpoint>();
+  private readonly byIdentity = new IdentityCache<PreparedLabels>();
+  private nextId = 0;
 
   constructor(
     private readonly model: PolicyModel,
@@ -62,35 +92,28 @@ export class EndpointPreparer {
 
   /** Resolves Pod/Namespace objects, normalises labels and returns the cached label facts. */
   prepare(ep: PolicyEndpoint): PreparedEndpoint {
-    const known = this.byObject.get(ep);
-    if (known !== undefined) return known;
-    const prepared = this.prepareNew(ep);
-    this.byObject.set(ep, prepared);
-    return prepared;
-  }
-
-  private prepareNew(ep: PolicyEndpoint): PreparedEndpoint {
     const pod = this.findPod(ep);
     const namespace = ep.namespace ?? pod?.namespace;
-    const cacheKey = `${ep.labels.join("\n")}\u0000${namespace ?? ""}\u0000${pod === undefined ? "" : `${pod.namespace}/${pod.name}`}`;
-    let labels = this.cache.get(cacheKey);
+    const podRef = pod === undefined ? "" : `${pod.namespace}/${pod.name}`;
+    let labels = this.byIdentity.find(ep, namespace, podRef);
     if (labels === undefined) {
-      if (this.cache.size >= MAX_CACHE) this.cache.clear();
-      labels = this.build(ep.labels, namespace, pod);
-      this.cache.set(cacheKey, labels);
+      const cacheKey = `${ep.labels.join("\n")}\u0000${namespace ?? ""}\u0000${podRef}`;
+      labels = this.cache.get(cacheKey);
+      if (labels === undefined) {
+        if (this.cache.size >= MAX_CACHE) this.cache.clear();
+        labels = this.build(ep.labels, namespace, pod);
+        this.cache.set(cacheKey, labels);
+      }
+      this.byIdentity.remember(ep, namespace, podRef, labels);
     }
     const podName = ep.podName ?? pod?.name;
     const ns = labels.namespace;
-    return {
-      labels,
-      input: ep,
-      namedPorts: ep.namedPorts ?? pod?.namedPorts,
-      podKey: podName === undefined || ns === undefined ? undefined : `${ns}/${podName}`,
-      ip: ep.ip === undefined ? undefined : parseIp(ep.ip),
-    };
+    const podKey = podName === undefined || ns === undefined ? undefined : `${ns}/${podName}`;
+    return new PreparedEndpoint(labels, ep, ep.namedPorts ?? pod?.namedPorts, podKey);
   }
 
   private findPod(ep: PolicyEndpoint): PodSpec | undefined {
+    if (this.model.podsByName.size === 0) return undefined;
     if (ep.namespace !== undefined && ep.podName !== undefined) {
       const byName = this.model.podsByName.get(`${ep.namespace}/${ep.podName}`);
       if (byName !== undefined) return byName;
@@ -130,12 +153,14 @@ export class EndpointPreparer {
     const isPod = ns !== undefined;
     const entities = new Set<CiliumEntity>(["all"]);
     for (const r of reserved) {
+      // `world` selects reserved:world, world-ipv4 and world-ipv6; `world-ipv4` only its own label.
       if (WORLD.has(r)) entities.add("world");
-      else if (isEntity(r)) entities.add(r);
+      if (isEntity(r)) entities.add(r);
     }
     if ([...index.values()].some((es) => es.some((e) => e.source === "cidr" || e.source === "fqdn"))) entities.add("world");
     if (isPod || reserved.some((r) => CLUSTER_RESERVED.has(r))) entities.add("cluster");
     return {
+      id: this.nextId++,
       index,
       entities,
       isPod,
@@ -149,5 +174,5 @@ export class EndpointPreparer {
 }
 
 function isEntity(name: string): name is CiliumEntity {
-  return ["host", "remote-node", "kube-apiserver", "health", "init", "ingress", "unmanaged"].includes(name);
+  return ["world-ipv4", "world-ipv6", "host", "remote-node", "kube-apiserver", "health", "init", "ingress", "unmanaged"].includes(name);
 }

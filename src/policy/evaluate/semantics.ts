@@ -27,6 +27,9 @@ export interface SemanticsProfile {
    * Whether ipBlock / CIDR selectors match node addresses (host, remote-node).
    * cilium: no by default; "CIDR-based selectors do not match in-cluster entities (pods
    * or nodes)" unless `policy-cidr-match-mode=nodes` (docs: security/policy/layer3).
+   * Not modelled: the agent option `policy-cidr-match-mode=nodes` (beta), under which
+   * CIDR / ipBlock selectors do match node addresses; the cilium profile assumes the
+   * default mode, so on such clusters rules that select nodes by CIDR read as denied.
    * upstream: yes for remote nodes (traffic with the local node is always allowed anyway).
    */
   readonly cidrMatchesNodes: boolean;

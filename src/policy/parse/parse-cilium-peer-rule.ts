@@ -63,7 +63,7 @@ export function parseCiliumPeerRule(
     .filter((f) => get(value, f) !== undefined && get(value, f) !== null)
     .map((f) => ({ construct: f, path: join(path, f) }));
   const portList = reader.list(value, "toPorts", path);
-  const toPorts = portList === undefined ? undefined : parseToPorts(reader, portList, join(path, "toPorts"), !at.deny);
+  const toPorts = portList === undefined ? undefined : parseToPorts(reader, portList, { path: join(path, "toPorts"), allowL7: !at.deny, direction: at.direction });
   if (reader.problems.length > before || (portList !== undefined && toPorts === undefined)) return undefined;
   return {
     path,

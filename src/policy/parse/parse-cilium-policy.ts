@@ -45,6 +45,14 @@ export function parseCiliumPolicy(
 }
 
 function parseRule(reader: Reader, spec: JsonObject, path: string, namespace: string | undefined): CiliumRuleSpec | undefined {
+  const start = reader.problems.length;
+  const rule = parseRuleBody(reader, spec, path, namespace);
+  // Which endpoints a broken selector meant is unknown, so the whole rule is left out.
+  if (rule === undefined) reader.setEffectSince(start, `rule ${path} ignored: its allows, denies and default deny do not apply`);
+  return rule;
+}
+
+function parseRuleBody(reader: Reader, spec: JsonObject, path: string, namespace: string | undefined): CiliumRuleSpec | undefined {
   const es = get(spec, "endpointSelector");
   const ns = get(spec, "nodeSelector");
   const hasEs = es !== undefined && es !== null;
@@ -75,7 +83,16 @@ function parseRule(reader: Reader, spec: JsonObject, path: string, namespace: st
       ...(ddIngress === undefined ? {} : { ingress: ddIngress }),
       ...(ddEgress === undefined ? {} : { egress: ddEgress }),
     },
+    writtenEntries: { ingress: written(spec, "ingress"), egress: written(spec, "egress") },
   };
+}
+
+function written(spec: JsonObject, direction: Direction): number {
+  const count = (key: string): number => {
+    const v = get(spec, key);
+    return Array.isArray(v) ? v.length : 0;
+  };
+  return count(direction) + count(`${direction}Deny`);
 }
 
 function section(
@@ -90,9 +107,12 @@ function section(
   if (list === undefined) return undefined;
   const out: CiliumPeerRuleSpec[] = [];
   list.forEach((item, i) => {
-    const rule = parseCiliumPeerRule(reader, item, join(join(path, key), i), { direction, deny, index: i });
-    // A dropped deny rule makes the model more permissive than written; the problem says so.
+    const before = reader.problems.length;
+    const entry = join(join(path, key), i);
+    const rule = parseCiliumPeerRule(reader, item, entry, { direction, deny, index: i });
     if (rule !== undefined) out.push(rule);
+    else if (deny) reader.setEffectSince(before, `deny entry ${entry} ignored: the model denies less than written`);
+    else reader.setEffectSince(before, `entry ${entry} ignored: the model allows less than written; default deny still applies`);
   });
   return out;
 }

@@ -9,7 +9,7 @@ import type {
 } from "../spec/cilium-policy.js";
 import { parseFqdnSelector } from "./parse-fqdn.js";
 import { readEndPort, readPort } from "./parse-port.js";
-import { anchoredRegExp } from "../regex.js";
+import { compileRe2 } from "../regex.js";
 import { get, isObject, join, type JsonObject, type Reader } from "./reader.js";
 
 const PROTOCOLS: readonly CiliumProtocol[] = ["TCP", "UDP", "SCTP", "ICMP", "ICMPv6", "ANY"];
@@ -17,17 +17,23 @@ const PROTOCOLS: readonly CiliumProtocol[] = ["TCP", "UDP", "SCTP", "ICMP", "ICM
 /** Port-level fields the model does not evaluate; reported when a flow reaches them. */
 const UNSUPPORTED_PORT_FIELDS = ["listener", "serverNames", "terminatingTLS", "originatingTLS"] as const;
 
+/** Where a `toPorts` list sits: deny rules (PortDenyRule) have no `rules`; DNS rules are egress-only. */
+export interface ToPortsContext {
+  readonly path: string;
+  readonly allowL7: boolean;
+  readonly direction: "ingress" | "egress";
+}
+
 /**
- * Parses `toPorts`. `allowL7` is false for deny rules (PortDenyRule has no `rules`).
- * Returns `undefined` when any entry is invalid: a rule with a partly-read port list
- * could allow ports its author did not list.
+ * Parses `toPorts`. Returns `undefined` when any entry is invalid: a rule with a
+ * partly-read port list could allow ports its author did not list.
  */
 export function parseToPorts(
   reader: Reader,
   list: readonly unknown[],
-  path: string,
-  allowL7: boolean,
+  ctx: ToPortsContext,
 ): { ports: PortRuleSpec[]; unsupported: UnsupportedSpec[] } | undefined {
+  const { path, allowL7 } = ctx;
   const ports: PortRuleSpec[] = [];
   const unsupported: UnsupportedSpec[] = [];
   const state = { ok: true };
@@ -54,7 +60,7 @@ export function parseToPorts(
         return;
       }
       l7 = parseL7(reader, rules, join(p, "rules"));
-      if (l7 === undefined) state.ok = false;
+      if (l7 === undefined || !l7Allowed(reader, { l7, ports: entries, path: p, direction: ctx.direction })) state.ok = false;
     }
     ports.push({ path: p, ports: entries, l7 });
   });
@@ -110,8 +116,9 @@ function parseL7(reader: Reader, rules: JsonObject, path: string): L7RulesSpec |
 function regexField(reader: Reader, obj: JsonObject, key: string, path: string): string | undefined | null {
   const text = reader.string(obj, key, path);
   if (text === undefined) return get(obj, key) === undefined || get(obj, key) === null ? undefined : null;
-  if (anchoredRegExp(text) === undefined) {
-    reader.report(join(path, key), `invalid regular expression ${JSON.stringify(text)}`);
+  const compiled = compileRe2(text);
+  if (compiled.kind === "problem") {
+    reader.report(join(path, key), compiled.message);
     return null;
   }
   return text;
@@ -135,8 +142,10 @@ function parseHttp(reader: Reader, value: unknown, path: string): HttpRuleSpec |
       state.ok = false;
       return;
     }
-    const colon = h.indexOf(":");
-    headers.push(colon < 0 ? { name: h.trim(), value: undefined } : { name: h.slice(0, colon).trim(), value: h.slice(colon + 1).trim() });
+    // Cilium splits at the first space: "X-Key: true" needs X-Key with the exact value
+    // "true"; a single word only needs the header to be present.
+    const space = h.indexOf(" ");
+    headers.push(space < 0 ? { name: h, value: undefined } : { name: h.slice(0, space).replace(/:+$/, ""), value: h.slice(space + 1) });
   });
   (reader.list(value, "headerMatches", path) ?? []).forEach((m, i) => {
     const p = join(join(path, "headerMatches"), i);
@@ -150,4 +159,30 @@ function parseHttp(reader: Reader, value: unknown, path: string): HttpRuleSpec |
     else headers.push({ name, value: reader.string(m, "value", p) ?? "" });
   });
   return state.ok ? { path, method, urlPath, host, headers, unsupported } : undefined;
+}
+
+/**
+ * Cilium's PortRule validation of L7 rules: DNS rules only on egress; L7 rules need
+ * explicit non-zero ports; HTTP (and other non-DNS) rules only on TCP ports. ANY is
+ * accepted here, as the proxy only ever sees TCP for HTTP.
+ */
+function l7Allowed(
+  reader: Reader,
+  at: { readonly l7: L7RulesSpec; readonly ports: readonly CiliumPortSpec[]; readonly path: string; readonly direction: "ingress" | "egress" },
+): boolean {
+  const rulesPath = join(at.path, "rules");
+  if (at.l7.kind === "dns" && at.direction === "ingress") {
+    reader.report(join(rulesPath, "dns"), "DNS rules are not allowed on ingress");
+    return false;
+  }
+  if (at.ports.length === 0 || at.ports.some((p) => p.port === undefined)) {
+    reader.report(join(at.path, "ports"), "L7 rules need explicit, non-zero ports");
+    return false;
+  }
+  const notTcp = at.ports.find((p) => p.protocol !== "TCP" && p.protocol !== "ANY");
+  if (at.l7.kind !== "dns" && notTcp !== undefined) {
+    reader.report(join(notTcp.path, "protocol"), `L7 rules apply only to TCP (not ${notTcp.protocol}), except DNS rules`);
+    return false;
+  }
+  return true;
 }

@@ -12,6 +12,9 @@ import { get, isObject, join, type JsonObject, type Reader } from "./reader.js";
 
 const PROTOCOLS: readonly NetworkPolicyProtocol[] = ["TCP", "UDP", "SCTP"];
 
+/** Effect of a problem that makes the whole policy unusable. */
+export const NETWORK_POLICY_IGNORED = "policy ignored: it isolates no pod and allows nothing";
+
 /**
  * Parses a networking.k8s.io/v1 NetworkPolicy whose metadata was already read.
  * A bad rule is dropped with a problem; the rest of the policy still loads. Dropping an
@@ -22,13 +25,19 @@ export function parseNetworkPolicy(
   obj: JsonObject,
   meta: { readonly namespace: string; readonly name: string },
 ): NetworkPolicySpec | undefined {
+  const start = reader.problems.length;
   const spec = reader.object(obj, "spec", "");
   if (spec === undefined) {
     reader.report("spec", "spec is required");
+    reader.setEffectSince(start, NETWORK_POLICY_IGNORED);
     return undefined;
   }
   const podSelector = parseLabelSelector(reader, get(spec, "podSelector") ?? {}, "spec.podSelector");
-  if (podSelector === undefined) return undefined;
+  if (podSelector === undefined) {
+    // Guessing which pods a broken selector meant could isolate the wrong ones.
+    reader.setEffectSince(start, NETWORK_POLICY_IGNORED);
+    return undefined;
+  }
   const ingress = parseRules(reader, spec, "ingress");
   const egress = parseRules(reader, spec, "egress");
   const written = reader.list(spec, "policyTypes", "spec");
@@ -41,7 +50,11 @@ export function parseNetworkPolicy(
     written.forEach((t, i) => {
       if (t === "Ingress") policyTypes.push("ingress");
       else if (t === "Egress") policyTypes.push("egress");
-      else reader.report(`spec.policyTypes[${i}]`, `unknown policy type ${JSON.stringify(t)} (want Ingress or Egress)`);
+      else {
+        const before = reader.problems.length;
+        reader.report(`spec.policyTypes[${i}]`, `unknown policy type ${JSON.stringify(t)} (want Ingress or Egress)`);
+        reader.setEffectSince(before, "entry ignored");
+      }
     });
   }
   return {
@@ -70,6 +83,7 @@ function parseRules(
     if (!isObject(item)) reader.report(path, "must be an object");
     if (rule === undefined || reader.problems.length > before) {
       // Dropping a bad allow rule only makes the model stricter; the problem says so.
+      reader.setEffectSince(before, `rule ${path} ignored: the policy allows less than written`);
       dropped = true;
       return;
     }

@@ -54,6 +54,17 @@ export class Reader {
     });
   }
 
+  /**
+   * Says what the model does about the problems reported since `since` (a previous
+   * `problems.length`), unless they already say it.
+   */
+  setEffectSince(since: number, effect: string): void {
+    for (let i = since; i < this.problems.length; i++) {
+      const p = this.problems[i];
+      if (p !== undefined && p.effect === undefined) this.problems[i] = { ...p, effect };
+    }
+  }
+
   /** An optional object field; reports when present but not an object. */
   object(obj: JsonObject, key: string, path: string): JsonObject | undefined {
     const v = get(obj, key);

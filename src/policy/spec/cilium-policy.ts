@@ -9,9 +9,16 @@ export interface CiliumPolicySpec extends ParsedObjectBase {
   readonly rules: readonly CiliumRuleSpec[];
 }
 
-/** Cilium's policy entities (fromEntities / toEntities). */
+/**
+ * Cilium's policy entities (fromEntities / toEntities), as the policy API defines them:
+ * `world` covers `world-ipv4` and `world-ipv6`; `cluster` covers host, remote-node, init,
+ * ingress, health, unmanaged, kube-apiserver and every pod of the cluster; `none` selects
+ * nothing; `all` selects everything.
+ */
 export type CiliumEntity =
   | "world"
+  | "world-ipv4"
+  | "world-ipv6"
   | "cluster"
   | "host"
   | "remote-node"
@@ -20,11 +27,14 @@ export type CiliumEntity =
   | "init"
   | "ingress"
   | "unmanaged"
+  | "none"
   | "all";
 
 /** Every entity name Cilium accepts. */
 export const CILIUM_ENTITIES: readonly CiliumEntity[] = [
   "world",
+  "world-ipv4",
+  "world-ipv6",
   "cluster",
   "host",
   "remote-node",
@@ -33,6 +43,7 @@ export const CILIUM_ENTITIES: readonly CiliumEntity[] = [
   "init",
   "ingress",
   "unmanaged",
+  "none",
   "all",
 ];
 
@@ -58,6 +69,11 @@ export interface CiliumRuleSpec {
   readonly egressDeny: readonly CiliumPeerRuleSpec[] | undefined;
   /** `enableDefaultDeny.{ingress,egress}`; `undefined` when not written (then: has rules). */
   readonly enableDefaultDeny: { readonly ingress?: boolean; readonly egress?: boolean };
+  /**
+   * Entries written per direction (allow plus deny), counting entries that failed to parse:
+   * Cilium's default deny depends on what was written, so a dropped entry must not lift it.
+   */
+  readonly writtenEntries: { readonly ingress: number; readonly egress: number };
 }
 
 /**

@@ -99,6 +99,8 @@ export class KubeApiServer {
   endWatches(): void {
     for (const c of this.collections.values()) {
       for (const res of c.watchers) res.end();
+      // An ended stream takes no more events; its "close" comes later.
+      c.watchers.clear();
     }
   }
 
@@ -177,7 +179,7 @@ export class KubeApiServer {
     if (type === "DELETED") c.objects.delete(keyOf(stored));
     else c.objects.set(keyOf(stored), stored);
     c.history.push({ rv: this.rv, type, object: stored });
-    for (const res of c.watchers) res.write(`${JSON.stringify({ type, object: stored })}\n`);
+    for (const res of c.watchers) if (!res.writableEnded) res.write(`${JSON.stringify({ type, object: stored })}\n`);
   }
 
   private collection(path: string): Collection {
