@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli, startCli, waitForOutput } from "./cli-process.js";
 
-const COMMANDS = [["serve"], ["replay"], ["generate"], ["policies", "check"], ["simulate"], ["explain"]];
+const COMMANDS = [
+  ["serve"], ["replay"], ["generate"], ["ingest"], ["graph"], ["policies", "check"], ["simulate"], ["explain"],
+  ["audit"], ["recommend"], ["whatif"],
+];
 
 describe("the command line", () => {
   it("prints help for the program and every command", async () => {

@@ -1,11 +1,16 @@
 import { Command } from "commander";
 import type { Logger } from "pino";
+import { registerAuditCommand } from "./commands/audit.js";
 import { registerExplainCommand } from "./commands/explain.js";
 import { registerGenerateCommand } from "./commands/generate.js";
+import { registerGraphCommand } from "./commands/graph.js";
+import { registerIngestCommand } from "./commands/ingest.js";
 import { registerPoliciesCheckCommand } from "./commands/policies-check.js";
+import { registerRecommendCommand } from "./commands/recommend.js";
 import { registerReplayCommand } from "./commands/replay.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerSimulateCommand } from "./commands/simulate.js";
+import { registerWhatIfCommand } from "./commands/whatif.js";
 import { createRootLogger } from "./logger.js";
 import { packageVersion } from "./package-info.js";
 import { policyCommandDeps, readFlows } from "./setup/policy-files.js";
@@ -26,10 +31,15 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .showSuggestionAfterError(true);
   registerServeCommand(program, { logger });
   registerReplayCommand(program, { logger });
+  registerIngestCommand(program, { logger });
+  registerGraphCommand(program);
   registerGenerateCommand(program);
   const policyDeps = policyCommandDeps((text) => process.stderr.write(text));
   registerPoliciesCheckCommand(program, policyDeps);
   registerSimulateCommand(program, { ...policyDeps, readFlows });
   registerExplainCommand(program, policyDeps);
+  registerAuditCommand(program, { ...policyDeps, logger });
+  registerRecommendCommand(program);
+  registerWhatIfCommand(program, policyDeps);
   return program;
 }

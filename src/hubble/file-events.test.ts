@@ -40,3 +40,22 @@ describe("eventBatches", () => {
     expect(problems).toEqual([{ file: "f.json", line: 2, path: "$.flow.time", message: 'not an RFC 3339 timestamp: "not a time"' }]);
   });
 });
+
+describe("eventBatches on a growing file", () => {
+  it("hands over a partial batch after maxWaitMs instead of holding it until more records come", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    async function* slow(): AsyncGenerator<FileRecord> {
+      yield { value: { flow: { time: "2024-01-01T00:00:00Z" } }, file: "f", line: 1 };
+      await gate;
+      yield { value: { flow: { time: "2024-01-01T00:00:01Z" } }, file: "f", line: 2 };
+    }
+    const batches = eventBatches(slow(), { batchSize: 100, maxWaitMs: 20 });
+    const first = await batches.next();
+    expect(first.value).toHaveLength(1);
+    release();
+    const second = await batches.next();
+    expect(second.value).toHaveLength(1);
+    expect((await batches.next()).done).toBe(true);
+  });
+});

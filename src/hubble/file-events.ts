@@ -16,7 +16,15 @@ export interface EventBatchOptions {
   readonly batchSize?: number;
   /** Called for each record that cannot be decoded; reading goes on. */
   readonly onProblem?: (problem: RecordProblem) => void;
+  /**
+   * Longest a partial batch waits for more records, in ms; undefined waits for a full batch
+   * or the end of input. Set it when following a growing file, so a quiet file's last
+   * events are not held back.
+   */
+  readonly maxWaitMs?: number;
 }
+
+const WAITED = Symbol("waited");
 
 /**
  * Decodes flow-log records into Hubble events, in batches (the same shape the gRPC stream
@@ -25,8 +33,22 @@ export interface EventBatchOptions {
  */
 export async function* eventBatches(records: AsyncIterable<FileRecord>, options: EventBatchOptions = {}): AsyncGenerator<readonly HubbleEvent[]> {
   const size = options.batchSize ?? 512;
+  const iterator = records[Symbol.asyncIterator]();
   let batch: HubbleEvent[] = [];
-  for await (const record of records) {
+  let next = iterator.next();
+  // One timer per partial batch (not per record): it starts when the batch gets its first event.
+  let deadline: Promise<typeof WAITED> | undefined;
+  for (;;) {
+    const result = deadline ? await Promise.race([next, deadline]) : await next;
+    if (result === WAITED) {
+      deadline = undefined;
+      yield batch;
+      batch = [];
+      continue;
+    }
+    if (result.done === true) break;
+    next = iterator.next();
+    const record = result.value;
     const conv = responseFromJson(record.value);
     if (!conv.ok) {
       options.onProblem?.({ file: record.file, line: record.line, ...conv.problem });
@@ -34,8 +56,12 @@ export async function* eventBatches(records: AsyncIterable<FileRecord>, options:
     }
     batch.push(eventFromMessage(conv.message));
     if (batch.length >= size) {
+      deadline = undefined;
       yield batch;
       batch = [];
+    } else if (batch.length === 1 && options.maxWaitMs !== undefined) {
+      const wait = options.maxWaitMs;
+      deadline = new Promise((resolve) => setTimeout(() => resolve(WAITED), wait).unref());
     }
   }
   if (batch.length > 0) yield batch;

@@ -1,10 +1,13 @@
 import type { Command } from "commander";
 import type { Logger } from "pino";
-import { ConnectionTracker, IdentityResolver } from "../../flows/index.js";
 import { openFlowStream } from "../../hubble/grpc/index.js";
 import type { ClientTlsOptions, FlowStream } from "../../hubble/grpc/index.js";
-import { IngestSummary, formatSummaryLine, runIngestLoop } from "../ingest/index.js";
+import { IngestSummary, formatSummaryLine } from "../ingest/index.js";
 import { ensureDemoCapture, startDemoReplay } from "../setup/demo.js";
+import { openDaemonGraph } from "../setup/graph-daemon.js";
+import type { DaemonGraph } from "../setup/graph-daemon.js";
+import { persistFlows } from "../setup/graph-ingest.js";
+import type { PersistResult } from "../setup/graph-ingest.js";
 import { parsePositiveInt } from "../usage-error.js";
 
 interface RawOptions {
@@ -16,6 +19,8 @@ interface RawOptions {
   readonly tlsAllowInsecure?: boolean;
   readonly demo?: boolean;
   readonly dataDir: string;
+  readonly db?: string;
+  readonly retention: string;
   readonly summaryInterval: string;
 }
 
@@ -41,11 +46,15 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
     .option("--tls-allow-insecure", "do not verify the server certificate (testing only)")
     .option("--demo", "run on the built-in demo: a replay server on loopback streaming generated flows")
     .option("--data-dir <dir>", "directory for the daemon's data", process.env.HUBBLE_AUDITOR_DATA_DIR ?? "./data")
+    .option("--db <file>", "graph database file (default: <data-dir>/hubble-auditor.db)", process.env.HUBBLE_AUDITOR_DB)
+    .option("--retention <duration>", "keep this much observed history (e.g. 14d, 48h; 0 keeps everything)", "14d")
     .option("--summary-interval <seconds>", "seconds between summary lines", "5")
     .action(async (raw: RawOptions) => {
       const interval = parsePositiveInt("--summary-interval", raw.summaryInterval);
       const write = deps.write ?? ((text: string) => process.stdout.write(text));
       const log = deps.logger.child({ module: "serve" });
+      // The graph opens first: a database that cannot be used stops the daemon before it starts.
+      const graph = openDaemonGraph({ db: raw.db, dataDir: raw.dataDir, retention: raw.retention, source: raw.demo === true ? "hubble:demo" : `hubble:${raw.hubble}`, log });
       const stop = stopSignal(deps.stop);
       let address = raw.hubble;
       let closeDemo: (() => Promise<void>) | undefined;
@@ -56,13 +65,23 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
         closeDemo = () => replay.close();
         write(`demo: replaying ${capture} on ${address} (loopback gRPC, live, looping)\n`);
       }
-      const stream = openFlowStream({ address, ...tlsOf(raw) });
-      log.info({ address }, "ingesting Hubble flows");
+      let stream: FlowStream;
+      try {
+        // Resume where the stored graph stops; flows already stored are skipped, not recounted.
+        stream = openFlowStream({ address, ...tlsOf(raw), request: { follow: true, ...(graph.cursor ? { since: graph.cursor.time } : {}) } });
+      } catch (err) {
+        graph.close();
+        stop.dispose();
+        await closeDemo?.();
+        throw err;
+      }
+      log.info({ address, db: graph.store.file }, "ingesting Hubble flows into the graph");
       stop.signal.addEventListener("abort", () => { stream.stop(); }, { once: true });
       try {
-        await ingestWithSummary(stream, { interval, write });
+        await ingestWithSummary(stream, graph, { interval, write, log });
       } finally {
         stop.dispose();
+        graph.close();
         await closeDemo?.();
         log.info({}, "stopped");
       }
@@ -80,8 +99,13 @@ function tlsOf(raw: RawOptions): { tls?: ClientTlsOptions } {
   return Object.keys(tls).length > 0 ? { tls } : {};
 }
 
-async function ingestWithSummary(stream: FlowStream, options: { interval: number; write: (text: string) => void }): Promise<void> {
+async function ingestWithSummary(
+  stream: FlowStream,
+  graph: DaemonGraph,
+  options: { interval: number; write: (text: string) => void; log: Logger },
+): Promise<void> {
   const summary = new IngestSummary();
+  let persisted: PersistResult | undefined;
   let lastFlows = 0;
   let lastAt = Date.now();
   const print = (): void => {
@@ -89,12 +113,17 @@ async function ingestWithSummary(stream: FlowStream, options: { interval: number
     const rate = ((summary.totals.flows - lastFlows) * 1000) / Math.max(1, now - lastAt);
     lastFlows = summary.totals.flows;
     lastAt = now;
-    options.write(`${formatSummaryLine(summary.totals, rate, stream.state.status)}\n`);
+    const stored = persisted ? ` · graph ${persisted.writer.stats.connections.toLocaleString("en-US")} connections stored` : "";
+    options.write(`${formatSummaryLine(summary.totals, rate, stream.state.status)}${stored}\n`);
   };
   const timer = setInterval(print, options.interval * 1000);
   try {
-    const tracker = new ConnectionTracker(new IdentityResolver());
-    await runIngestLoop(stream.batches(), { tracker, summary, sink: { accept: () => undefined } });
+    // Graceful stop: the stream ends, the loop drains the tracker and the writer flushes.
+    await persistFlows(
+      stream.batches(),
+      { store: graph.store, source: graph.source, reorderMs: 0, summary, writer: { onError: (err) => { options.log.warn({ err }, "graph flush failed; retrying") } } },
+      (result) => { persisted = result; },
+    );
   } finally {
     clearInterval(timer);
     print();

@@ -1,0 +1,137 @@
+import type { Command } from "commander";
+import type { Logger } from "pino";
+import { auditGraph, auditToJson, auditToTable, createPolicyView, edgesWantingExamples, edgeText, withExamples } from "../../audit/index.js";
+import type { AuditReport } from "../../audit/index.js";
+import { edgeSamples, openGraphStore, queryGraph, resolveWindow } from "../../graph/index.js";
+import type { EdgeSample, GraphStore } from "../../graph/index.js";
+import { compilePolicyModel, formatProblem, parsePolicyDocuments } from "../../policy/index.js";
+import type { SourceDocument } from "../../policy/index.js";
+import { loadKubeConfig, startKubernetesSource } from "../../policy/sources/index.js";
+import type { KubeConfigOptions, KubernetesSource } from "../../policy/sources/index.js";
+import { UsageError } from "../usage-error.js";
+import { DEFAULT_DB } from "./ingest.js";
+import type { LoadedDocuments } from "./policies-check.js";
+import { parseSemantics } from "./simulate.js";
+
+/** What `audit` needs from its caller; tests pass fakes. */
+export interface AuditCommandDeps {
+  /** Reads policy files and directories, reporting file problems itself. */
+  readonly loadPolicyDocuments: (paths: readonly string[]) => Promise<LoadedDocuments>;
+  /** One snapshot of the cluster's policies, Namespaces and Pods; `undefined`: {@link kubernetesSnapshot}. */
+  readonly loadKubernetesDocuments?: (options: KubeConfigOptions) => Promise<readonly SourceDocument[]>;
+  readonly write: (text: string) => void;
+  readonly warn: (text: string) => void;
+  /** Logger for the Kubernetes source; `undefined`: Kubernetes access is unavailable. */
+  readonly logger?: Logger;
+  /** The clock windows are relative to; `undefined`: Date.now. */
+  readonly now?: () => number;
+}
+
+interface RawOptions {
+  readonly db: string;
+  readonly policies?: string[];
+  readonly kubernetes?: boolean;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace?: string;
+  readonly since: string;
+  readonly until?: string;
+  readonly semantics: string;
+  readonly output: string;
+}
+
+/** Edges whose stored samples are read for examples, at most. */
+const MAX_EXAMPLE_EDGES = 500;
+
+/** Failure to read the cluster's policies in time. */
+export class KubernetesSnapshotError extends Error {
+  override readonly name = "KubernetesSnapshotError";
+}
+
+/** Adds `hubble-auditor audit`: findings of observed traffic against the policies. */
+export function registerAuditCommand(program: Command, deps: AuditCommandDeps): Command {
+  return program
+    .command("audit")
+    .description("what would break under default-deny, what policies allow that nobody uses, and what they allow too broadly")
+    .option("--db <file>", "graph database file", DEFAULT_DB)
+    .option("--policies <paths...>", "policy files or directories (Pod and Namespace objects supply labels and named ports)")
+    .option("--kubernetes", "read the policies, Namespaces and Pods from the cluster")
+    .option("--kubeconfig <file>", "with --kubernetes: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
+    .option("--context <name>", "with --kubernetes: kubeconfig context")
+    .option("--namespace <ns>", "only findings and readiness of this namespace")
+    .option("--since <time>", "start of the window: a duration ago (24h, 7d) or an RFC 3339 time", "7d")
+    .option("--until <time>", "end of the window (exclusive; default now): a duration ago or an RFC 3339 time")
+    .option("--semantics <profile>", "cilium or upstream", "cilium")
+    .option("-o, --output <format>", "table or json", "table")
+    .action(async (raw: RawOptions) => {
+      const semantics = parseSemantics(raw.semantics);
+      if (raw.output !== "table" && raw.output !== "json") throw new UsageError(`-o must be table or json, got "${raw.output}"`);
+      const nowMs = (deps.now ?? Date.now)();
+      const resolved = resolveWindow({ since: raw.since, until: raw.until }, nowMs, "7d");
+      if (!resolved.ok) throw new UsageError(resolved.problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+      const documents = await policyDocuments(raw, deps);
+      const parsed = parsePolicyDocuments(documents);
+      for (const p of parsed.problems) deps.warn(`problem: ${formatProblem(p)}\n`);
+      const view = createPolicyView(compilePolicyModel(parsed), { semantics });
+      const store = openGraphStore({ path: raw.db, access: "read-only" });
+      try {
+        const namespace = raw.namespace;
+        const graph = queryGraph(store, { window: resolved.window, namespace });
+        const history = queryGraph(store, { window: { sinceMs: 0, untilMs: Number.MAX_SAFE_INTEGER }, namespace });
+        const report = auditGraph({ graph, history, view, nowMs, ...(namespace === undefined ? {} : { namespace }) });
+        const full = withStoredExamples(report, store);
+        deps.write(raw.output === "json" ? auditToJson(full) : auditToTable(full));
+      } finally {
+        store.close();
+      }
+    });
+}
+
+async function policyDocuments(raw: RawOptions, deps: AuditCommandDeps): Promise<readonly SourceDocument[]> {
+  const files = raw.policies !== undefined && raw.policies.length > 0;
+  if (files && raw.kubernetes === true) throw new UsageError("give either --policies or --kubernetes, not both");
+  if (!files && raw.kubernetes !== true) throw new UsageError("give the policies to audit against: --policies PATH... or --kubernetes");
+  if ((raw.kubeconfig !== undefined || raw.context !== undefined) && raw.kubernetes !== true) {
+    throw new UsageError("--kubeconfig and --context need --kubernetes");
+  }
+  if (files) return (await deps.loadPolicyDocuments(raw.policies ?? [])).documents;
+  const options: KubeConfigOptions = {
+    ...(raw.kubeconfig === undefined ? {} : { kubeconfig: raw.kubeconfig }),
+    ...(raw.context === undefined ? {} : { context: raw.context }),
+  };
+  if (deps.loadKubernetesDocuments !== undefined) return deps.loadKubernetesDocuments(options);
+  if (deps.logger === undefined) throw new UsageError("--kubernetes is not available here");
+  return kubernetesSnapshot(options, deps.logger);
+}
+
+function withStoredExamples(report: AuditReport, store: GraphStore): AuditReport {
+  const samples = new Map<string, readonly EdgeSample[]>();
+  for (const edge of edgesWantingExamples(report).slice(0, MAX_EXAMPLE_EDGES)) samples.set(edgeText(edge), edgeSamples(store, edge));
+  return withExamples(report, samples);
+}
+
+/**
+ * Lists the cluster's policies, Namespaces and Pods once: starts the Kubernetes source, takes
+ * the first complete set it delivers, and stops it. Fails after `timeoutMs` (default 60 s).
+ */
+export async function kubernetesSnapshot(options: KubeConfigOptions, logger: Logger, timeoutMs = 60_000): Promise<readonly SourceDocument[]> {
+  const kubeConfig = loadKubeConfig(options);
+  let source: KubernetesSource | undefined;
+  try {
+    return await new Promise<readonly SourceDocument[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new KubernetesSnapshotError(`the cluster's policies could not be listed within ${Math.round(timeoutMs / 1000)}s`));
+      }, timeoutMs);
+      source = startKubernetesSource({
+        kubeConfig,
+        logger: logger.child({ module: "policy-source" }),
+        onChange: (documents) => {
+          clearTimeout(timer);
+          resolve(documents);
+        },
+      });
+    });
+  } finally {
+    await source?.stop();
+  }
+}

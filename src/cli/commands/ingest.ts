@@ -1,0 +1,126 @@
+import type { Command } from "commander";
+import type { Logger } from "pino";
+import { openGraphStore, readCursor } from "../../graph/index.js";
+import type { GraphStore } from "../../graph/index.js";
+import { eventBatches, readFlowFile } from "../../hubble/index.js";
+import type { HubbleEvent } from "../../hubble/index.js";
+import { openFlowStream } from "../../hubble/grpc/index.js";
+import { IngestSummary } from "../ingest/index.js";
+import { persistFlows } from "../setup/graph-ingest.js";
+import type { PersistResult } from "../setup/graph-ingest.js";
+import { startProgress } from "../setup/graph-progress.js";
+import { ingestSourceOf, tlsFromFlags } from "../setup/graph-source.js";
+import type { IngestSource, TlsFlags } from "../setup/graph-source.js";
+import { parsePositiveInt } from "../usage-error.js";
+
+interface RawOptions extends TlsFlags {
+  readonly from: string;
+  readonly db: string;
+  readonly follow?: boolean;
+  readonly flushInterval: string;
+  readonly batchKeys: string;
+  readonly progressInterval?: string;
+}
+
+/** What `ingest` needs from its caller. */
+export interface IngestCommandDeps {
+  readonly logger: Logger;
+  /** Ends ingestion like SIGINT/SIGTERM (tests); undefined: only signals do. */
+  readonly stop?: AbortSignal;
+  /** Where progress goes (default stderr). */
+  readonly write?: (text: string) => void;
+}
+
+/** The default graph database, shared by `ingest`, `graph` and `serve`. */
+export const DEFAULT_DB = process.env.HUBBLE_AUDITOR_DB ?? "./data/hubble-auditor.db";
+
+/** Adds `hubble-auditor ingest`: flows from a file or Hubble into the graph database. */
+export function registerIngestCommand(program: Command, deps: IngestCommandDeps): Command {
+  return program
+    .command("ingest")
+    .description("read Hubble flows from a flow-log file or a Hubble Relay/node and add them to the observed-traffic graph; re-running resumes after what is stored")
+    .requiredOption("--from <source>", "flow-log file (NDJSON/JSON array, optionally .gz; \"-\" for stdin) or Hubble address (host:port, tls://host:port, unix:///var/run/cilium/hubble.sock)")
+    .option("--db <file>", "graph database file", DEFAULT_DB)
+    .option("--follow", "keep reading: tail the file across rotation, or follow the Hubble stream")
+    .option("--tls-ca <files...>", "PEM CA certificate(s) of the Hubble server (turns TLS on)")
+    .option("--tls-cert <file>", "PEM client certificate for mTLS (needs --tls-key)")
+    .option("--tls-key <file>", "PEM private key of --tls-cert")
+    .option("--tls-server-name <name>", "name to verify the server certificate against, e.g. ui.hubble-relay.cilium.io")
+    .option("--flush-interval <ms>", "write to the database at least this often", "1000")
+    .option("--batch-keys <n>", "write as soon as this many distinct keys are pending", "20000")
+    .option("--progress-interval <ms>", "milliseconds between progress lines (default 1000 on a terminal, else 10000)")
+    .action(async (raw: RawOptions) => {
+      const source = ingestSourceOf(raw.from);
+      const writer = { flushIntervalMs: parsePositiveInt("--flush-interval", raw.flushInterval), maxKeys: parsePositiveInt("--batch-keys", raw.batchKeys) };
+      const intervalMs = parsePositiveInt("--progress-interval", raw.progressInterval ?? (process.stderr.isTTY ? "1000" : "10000"));
+      const log = deps.logger.child({ module: "ingest" });
+      const store = openGraphStore({ path: raw.db });
+      const stop = new AbortController();
+      const onSignal = (): void => { stop.abort(); };
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      deps.stop?.addEventListener("abort", onSignal, { once: true });
+      try {
+        await ingest(source, { raw, store, writer, intervalMs, log, signal: stop.signal, write: deps.write ?? ((t) => process.stderr.write(t)) });
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        store.close();
+      }
+    });
+}
+
+/** GetFlows `number` meaning "no limit" (uint64 max). */
+const ALL_FLOWS = 18446744073709551615n;
+
+interface IngestContext {
+  readonly raw: RawOptions;
+  readonly store: GraphStore;
+  readonly writer: { flushIntervalMs: number; maxKeys: number };
+  readonly intervalMs: number;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  readonly write: (text: string) => void;
+}
+
+async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
+  const summary = new IngestSummary();
+  let rejected = (): number => 0;
+  let batches: AsyncIterable<readonly HubbleEvent[]>;
+  let reorderMs = 0;
+  if (source.kind === "file") {
+    let records = 0;
+    const reader = readFlowFile(source.path, { follow: ctx.raw.follow === true, signal: ctx.signal, logger: ctx.log });
+    batches = eventBatches(reader, {
+      ...(ctx.raw.follow === true ? { maxWaitMs: 500 } : {}),
+      onProblem: (p) => {
+        records++;
+        if (records <= 5) ctx.log.warn({ file: p.file, line: p.line, path: p.path, problem: p.message }, "skipped an invalid record");
+      },
+    });
+    rejected = () => reader.stats.rejected + records;
+    // A file read again repeats its order; nodes' flows interleave by up to a few seconds.
+    reorderMs = 60_000;
+  } else {
+    const cursor = readCursor(ctx.store, source.cursorName);
+    const stream = openFlowStream({
+      address: source.address, ...tlsFromFlags(ctx.raw),
+      // Without --follow: everything the server still buffers (what `hubble observe --all` asks for).
+      request: { follow: ctx.raw.follow === true, ...(ctx.raw.follow === true ? {} : { number: ALL_FLOWS }), ...(cursor ? { since: cursor.time } : {}) },
+    });
+    ctx.signal.addEventListener("abort", () => { stream.stop(); }, { once: true });
+    batches = stream.batches();
+    if (cursor) ctx.log.info({ since: cursor.time }, "resuming after the stored cursor");
+  }
+  let persisted: PersistResult | undefined;
+  const progress = startProgress(
+    () => ({ flows: summary.totals.flows, rejected: rejected(), skipped: persisted?.skipped() ?? 0, writer: persisted?.writer }),
+    { write: ctx.write, tty: process.stderr.isTTY, intervalMs: ctx.intervalMs },
+  );
+  try {
+    await persistFlows(batches, { store: ctx.store, source: source.cursorName, reorderMs, summary, writer: ctx.writer }, (r) => { persisted = r; });
+  } finally {
+    progress.stop();
+  }
+  ctx.log.info({ source: source.cursorName, flows: summary.totals.flows, connections: summary.totals.connections }, "ingest finished");
+}

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { list } from "tar";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { GraphWriter, openGraphStore } from "../../graph/index.js";
+import { connection, workload, world } from "../../graph/testdata/connections.js";
+import { UsageError } from "../usage-error.js";
+import { registerRecommendCommand } from "./recommend.js";
+
+const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
+const HOUR = 3_600_000;
+const dir = await mkdtemp(join(tmpdir(), "recommend-command-"));
+const db = join(dir, "graph.db");
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+{
+  const store = openGraphStore({ path: db });
+  const writer = new GraphWriter(store);
+  void writer.accept([
+    connection(NOW - 2 * HOUR, workload("shop", "web"), workload("shop", "api")),
+    connection(NOW - 2 * HOUR, workload("shop", "api"), world("203.0.113.5", ["api.example.com."]), { port: 443 }),
+    connection(NOW - 2 * HOUR, workload("shop", "api"), workload("data", "pg"), { port: 5432, verdict: "DROPPED" }),
+    connection(NOW - 30 * 24 * HOUR, workload("shop", "web"), workload("shop", "old"), { port: 9000 }),
+  ]);
+  writer.close();
+  store.close();
+}
+
+async function run(...args: string[]): Promise<{ out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  registerRecommendCommand(program, { now: () => NOW, write: (t) => { out += t; }, warn: (t) => { err += t; } });
+  await program.parseAsync(["recommend", "--db", db, ...args], { from: "user" });
+  return { out, err };
+}
+
+const names = (yaml: string): string[] =>
+  parseAllDocuments(yaml).map((d) => {
+    const o = d.toJS() as { kind: string; metadata: { namespace: string; name: string } };
+    return `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
+  });
+
+describe("hubble-auditor recommend", () => {
+  it("prints validated CiliumNetworkPolicies for the last 7 days as YAML, with a summary on stderr", async () => {
+    const { out, err } = await run("--kind", "cilium");
+    expect(names(out)).toEqual([
+      "CiliumNetworkPolicy data/default-deny", "CiliumNetworkPolicy shop/default-deny", "CiliumNetworkPolicy shop/api-ingress", "CiliumNetworkPolicy shop/api-egress", "CiliumNetworkPolicy shop/web-egress",
+    ]);
+    expect(out).toContain("matchName: api.example.com");
+    expect(err).toMatch(/^5 policies from 2 observed edges\nCiliumNetworkPolicy: replayed 2 edges, 0 drops/);
+    expect(err).toContain("over-permission ratio 1.00");
+  });
+
+  it("includes dropped traffic when asked and honours an RFC 3339 window", async () => {
+    const { out } = await run("--kind", "networkpolicy", "--include-drops", "--since", "2026-01-01T00:00:00Z", "-o", "json");
+    const list = JSON.parse(out) as { kind: string; items: { metadata: { name: string; namespace: string } }[] };
+    expect(list.kind).toBe("List");
+    expect(list.items.map((i) => `${i.metadata.namespace}/${i.metadata.name}`)).toEqual([
+      "data/default-deny", "shop/default-deny", "data/pg-ingress", "shop/api-ingress", "shop/api-egress", "shop/old-ingress", "shop/web-egress",
+    ]);
+  });
+
+  it("writes per-namespace files and a kustomization to a directory or a tar archive", async () => {
+    await run("--kind", "both", "-o", `dir:${join(dir, "out")}`);
+    expect(readFileSync(join(dir, "out", "kustomization.yaml"), "utf8")).toContain("- shop.yaml");
+    expect(existsSync(join(dir, "out", "shop.yaml"))).toBe(true);
+    const archive = join(dir, "policies.tgz");
+    await run("--kind", "cilium", "-o", `tar:${archive}`);
+    const entries: string[] = [];
+    await list({ file: archive, onReadEntry: (e) => { entries.push(e.path); } });
+    expect(entries).toEqual(["data.yaml", "shop.yaml", "kustomization.yaml"]);
+  });
+
+  it.each([
+    [["--kind", "calico"], '--kind must be one of networkpolicy, cilium, both, got "calico"'],
+    [["--kind", "cilium", "-o", "xml"], '-o must be yaml, json, dir:PATH or tar:FILE, got "xml"'],
+    [["--kind", "cilium", "--since", "yesterday"], "--since: expected a duration"],
+    [["--kind", "cilium", "--world-prefix", "40"], '--world-prefix must be an integer from 8 to 32, got "40"'],
+  ])("rejects %j with one line", async (args, message) => {
+    const failure = run(...args);
+    await expect(failure).rejects.toBeInstanceOf(UsageError);
+    await expect(failure).rejects.toThrow(message);
+  });
+});

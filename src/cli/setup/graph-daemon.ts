@@ -1,0 +1,59 @@
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { RetentionRunner, openGraphStore, parseDuration, readCursor } from "../../graph/index.js";
+import type { GraphStore, IngestCursor } from "../../graph/index.js";
+import { UsageError } from "../usage-error.js";
+
+/** The daemon's graph: the open store, background retention, and the cursor to resume from. */
+export interface DaemonGraph {
+  readonly store: GraphStore;
+  /** Name of the ingest cursor of the Hubble source. */
+  readonly source: string;
+  /** Where the previous run stopped; undefined on a first start. */
+  readonly cursor: IngestCursor | undefined;
+  readonly retention: RetentionRunner | undefined;
+  close(): void;
+}
+
+/** Options of {@link openDaemonGraph}. */
+export interface DaemonGraphOptions {
+  /** `--db`; undefined: `<dataDir>/hubble-auditor.db`. */
+  readonly db: string | undefined;
+  readonly dataDir: string;
+  /** `--retention` as given (e.g. `14d`); "0" keeps everything. */
+  readonly retention: string;
+  /** The cursor name: the Hubble address, or a fixed name for the demo. */
+  readonly source: string;
+  readonly log: Logger;
+}
+
+/** The database path `serve` uses. */
+export function daemonDbPath(db: string | undefined, dataDir: string): string {
+  return db ?? join(dataDir, "hubble-auditor.db");
+}
+
+/**
+ * Opens the graph for the daemon before anything starts: a damaged, foreign, newer,
+ * unwritable database or a full disk stops the daemon with an error naming the file, rather
+ * than letting it run on an empty graph. Starts background retention.
+ */
+export function openDaemonGraph(options: DaemonGraphOptions): DaemonGraph {
+  const retentionMs = options.retention === "0" ? 0 : parseDuration(options.retention);
+  if (retentionMs === undefined) throw new UsageError(`--retention must be a duration such as 14d, 48h or 0 (keep everything), got "${options.retention}"`);
+  const path = daemonDbPath(options.db, options.dataDir);
+  const store = openGraphStore({ path });
+  const log = options.log;
+  const retention =
+    retentionMs > 0
+      ? new RetentionRunner(store, { retentionMs, onError: (err) => { log.error({ err }, "retention failed"); } }).start()
+      : undefined;
+  const cursor = readCursor(store, options.source);
+  log.info({ db: store.file, retention: options.retention, resumeFrom: cursor?.time }, "graph database open");
+  return {
+    store, source: options.source, cursor, retention,
+    close: () => {
+      retention?.stop();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { ConnectionTracker, IdentityResolver, toMillis } from "../../flows/index.js";
+import type { Flow } from "../../flows/index.js";
+import { GraphWriter, ResumeFilter, cursorOf, readCursor } from "../../graph/index.js";
+import type { GraphStore, GraphWriterOptions } from "../../graph/index.js";
+import type { HubbleEvent } from "../../hubble/index.js";
+import { runIngestLoop } from "../ingest/index.js";
+import type { IngestSummary } from "../ingest/index.js";
+
+/** Options of {@link persistFlows}. */
+export interface PersistFlowsOptions {
+  readonly store: GraphStore;
+  /** Name the ingest cursor is stored under (e.g. `file:/abs/path` or `hubble:relay:4245`). */
+  readonly source: string;
+  /**
+   * How far flows may arrive out of time order before the cursor's own flow when the source
+   * is read again (see ResumeFilterOptions); 0 for a Hubble stream resumed with `since`.
+   */
+  readonly reorderMs: number;
+  readonly summary?: IngestSummary;
+  readonly writer?: Omit<GraphWriterOptions, "source">;
+}
+
+/** What {@link persistFlows} did. */
+export interface PersistResult {
+  readonly writer: GraphWriter;
+  /** Flows skipped because a previous run had stored them. */
+  readonly skipped: () => number;
+}
+
+/**
+ * Filters out what the graph already holds for `source`, notes lost events, and advances
+ * the writer's cursor to the last flow of each batch before the batch is processed: every
+ * stored count then comes from flows at or before the stored cursor, so a restart after a
+ * crash never counts a flow twice (it loses at most what was not yet flushed).
+ */
+export async function* resumableBatches(
+  batches: AsyncIterable<readonly HubbleEvent[]>,
+  writer: GraphWriter,
+  filter: ResumeFilter,
+): AsyncGenerator<readonly HubbleEvent[]> {
+  for await (const batch of batches) {
+    const kept: HubbleEvent[] = [];
+    let last: Flow | undefined;
+    for (const event of batch) {
+      if (event.kind === "flow") {
+        if (!filter.accept(event.flow)) continue;
+        last = event.flow;
+      } else if (event.kind === "lost-events") {
+        if (!filter.acceptAt(event.time)) continue;
+        const at = event.time ? toMillis(event.time) : Date.now();
+        writer.noteLostEvents(event.nodeName, event.source, event.count, at);
+      }
+      kept.push(event);
+    }
+    if (last) writer.advanceCursor(cursorOf(last));
+    if (kept.length > 0) yield kept;
+  }
+}
+
+/**
+ * Ingests batches of Hubble events into the graph: resume filter, connection tracking,
+ * the batched writer as the (backpressuring) sink, and a final flush. The writer is
+ * closed even when the source fails, so what was read is kept.
+ */
+export async function persistFlows(
+  batches: AsyncIterable<readonly HubbleEvent[]>,
+  options: PersistFlowsOptions,
+  onStart?: (result: PersistResult) => void,
+): Promise<PersistResult> {
+  const filter = new ResumeFilter(readCursor(options.store, options.source), { reorderMs: options.reorderMs });
+  const writer = new GraphWriter(options.store, { ...options.writer, source: options.source }).start();
+  const result: PersistResult = { writer, skipped: () => filter.skipped };
+  onStart?.(result);
+  const tracker = new ConnectionTracker(new IdentityResolver());
+  try {
+    await runIngestLoop(resumableBatches(batches, writer, filter), {
+      tracker, sink: writer, ...(options.summary ? { summary: options.summary } : {}),
+    });
+  } finally {
+    writer.close();
+  }
+  return result;
+}

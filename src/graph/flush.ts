@@ -1,0 +1,179 @@
+import type Database from "better-sqlite3";
+import { formatTimestamp } from "../flows/index.js";
+import type { Connection, Identity } from "../flows/index.js";
+import { BUCKET_MS, L7_OVERFLOW, MAX_L7_PER_EDGE } from "./batch-aggregate.js";
+import type { BatchAggregate, EdgeAgg } from "./batch-aggregate.js";
+import type { IngestCursor } from "./cursor.js";
+
+/** Samples kept per edge and verdict: one per hour for the last three hours that had any. */
+const SAMPLE_SLOTS = 3;
+
+const SQL = {
+  identity: `INSERT INTO identities (key, kind, cluster, namespace, workload_kind, name, entity, ip, service_account,
+      labels, namespace_labels, cilium_labels, dns_names, first_seen, last_seen)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (key) DO UPDATE SET
+      cluster = iif(excluded.last_seen >= last_seen, excluded.cluster, cluster),
+      service_account = iif(excluded.last_seen >= last_seen, excluded.service_account, service_account),
+      labels = iif(excluded.last_seen >= last_seen, excluded.labels, labels),
+      namespace_labels = iif(excluded.last_seen >= last_seen, excluded.namespace_labels, namespace_labels),
+      cilium_labels = iif(excluded.last_seen >= last_seen, excluded.cilium_labels, cilium_labels),
+      dns_names = iif(excluded.last_seen >= last_seen, excluded.dns_names, dns_names),
+      first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
+    RETURNING id`,
+  identityTouch: `UPDATE identities SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ? AND key = ?`,
+  edge: `INSERT INTO edges (source_id, destination_id, protocol, port, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (source_id, destination_id, protocol, port) DO UPDATE SET
+      first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
+    RETURNING id, l7_variants`,
+  bucket: `INSERT INTO edge_buckets (edge_id, bucket, kind, verdict, drop_reason, egress, ingress, count, events, first_seen, last_seen)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (edge_id, bucket, kind, verdict, drop_reason, egress, ingress) DO UPDATE SET
+      count = count + excluded.count, events = events + excluded.events,
+      first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+  httpUpdate: `UPDATE edge_http SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
+    WHERE edge_id = ? AND method = ? AND path = ?`,
+  httpInsert: `INSERT INTO edge_http (edge_id, method, path, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (edge_id, method, path) DO UPDATE SET count = count + excluded.count,
+      first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+  dnsUpdate: `UPDATE edge_dns SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
+    WHERE edge_id = ? AND query = ?`,
+  dnsInsert: `INSERT INTO edge_dns (edge_id, query, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (edge_id, query) DO UPDATE SET count = count + excluded.count,
+      first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+  variants: `UPDATE edges SET l7_variants = ? WHERE id = ?`,
+  sample: `INSERT OR REPLACE INTO edge_samples (edge_id, verdict, slot, time, connection) VALUES (?, ?, ?, ?, ?)`,
+  lost: `INSERT INTO lost_events (node, source, bucket, count) VALUES (?, ?, ?, ?)
+    ON CONFLICT (node, source, bucket) DO UPDATE SET count = count + excluded.count`,
+  cursor: `INSERT INTO ingest_cursors (source, seconds, nanos, flow_key, updated_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (source) DO UPDATE SET seconds = excluded.seconds, nanos = excluded.nanos,
+      flow_key = excluded.flow_key, updated_at = excluded.updated_at`,
+} as const;
+
+type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
+
+function identityRow(identity: Identity, first: number, last: number): unknown[] {
+  switch (identity.kind) {
+    case "workload":
+      return [identity.key, "workload", identity.cluster, identity.namespace, identity.workloadKind, identity.name, "", "",
+        identity.serviceAccount, JSON.stringify(identity.labels), JSON.stringify(identity.namespaceLabels),
+        JSON.stringify(identity.ciliumLabels), "[]", first, last];
+    case "reserved":
+      return [identity.key, "reserved", "", "", "", "", identity.entity, identity.ip, "", "{}", "{}",
+        JSON.stringify(identity.ciliumLabels), JSON.stringify(identity.dnsNames), first, last];
+    default: {
+      const never: never = identity;
+      return never;
+    }
+  }
+}
+
+/** What a stored sample says about a connection (JSON, read back by the query side). */
+export function sampleOf(c: Connection): string {
+  return JSON.stringify({
+    kind: c.kind, time: formatTimestamp(c.time), lastTime: formatTimestamp(c.lastTime), verdict: c.verdict,
+    dropReason: c.dropReason, egress: c.egress, ingress: c.ingress, l7: c.l7, sourceIp: c.sourceIp,
+    destinationIp: c.destinationIp, nodes: c.nodes, events: c.events,
+  });
+}
+
+/** Bound on the memo of samples already written this hour. */
+const MAX_SAMPLED = 200_000;
+
+/** Writes aggregated batches, each in one transaction, with prepared statements only. */
+export class BatchFlusher {
+  private readonly statements: Statements;
+  // Identity objects are shared by the resolver's cache, so an object written before has the
+  // same labels: only its times need touching. The key in the UPDATE guards against a row id
+  // that was rolled back or deleted by retention and then reused.
+  private written = new WeakMap<Identity, number>();
+  // (edge, verdict, hour slot) whose sample was written: one sample per hour is enough.
+  private readonly sampled = new Set<string>();
+  private readonly run: (batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number) => number;
+
+  constructor(db: Database.Database) {
+    const prepared: Partial<Record<keyof typeof SQL, Database.Statement>> = {};
+    for (const [name, sql] of Object.entries(SQL)) prepared[name as keyof typeof SQL] = db.prepare(sql); // keys come from SQL itself
+    this.statements = prepared as Statements; // every key of SQL was filled above
+    this.run = db.transaction((batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number) => {
+      const rows = this.write(batch);
+      if (cursor) {
+        const c = cursor.cursor;
+        this.statements.cursor.run(cursor.source, c.time.seconds, c.time.nanos, c.flowKey, now);
+      }
+      return rows;
+    });
+  }
+
+  /** Writes `batch` (and the cursor reached with it) in one transaction; returns rows written. */
+  flush(batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number): number {
+    try {
+      return this.run(batch, cursor, now);
+    } catch (err) {
+      this.written = new WeakMap();
+      this.sampled.clear();
+      throw err;
+    }
+  }
+
+  private write(batch: BatchAggregate): number {
+    const s = this.statements;
+    const ids = new Map<string, number>();
+    let rows = 0;
+    for (const [key, agg] of batch.identities) {
+      const known = this.written.get(agg.identity);
+      if (known !== undefined && s.identityTouch.run(agg.first, agg.last, known, key).changes > 0) {
+        ids.set(key, known);
+      } else {
+        const id = Number(s.identity.pluck().get(...identityRow(agg.identity, agg.first, agg.last)));
+        this.written.set(agg.identity, id);
+        ids.set(key, id);
+      }
+      rows++;
+    }
+    for (const edge of batch.edges.values()) {
+      const row = s.edge.get(ids.get(edge.source), ids.get(edge.destination), edge.protocol, edge.port, edge.first, edge.last) as { id: number; l7_variants: number }; // RETURNING id, l7_variants
+      rows += 1 + this.writeEdge(row.id, row.l7_variants, edge);
+    }
+    for (const lost of batch.lost.values()) {
+      s.lost.run(lost.node, lost.source, lost.bucket, lost.count);
+      rows++;
+    }
+    return rows;
+  }
+
+  private writeEdge(id: number, storedVariants: number, edge: EdgeAgg): number {
+    const s = this.statements;
+    let rows = 0;
+    for (const b of edge.buckets.values()) {
+      s.bucket.run(id, b.bucket, b.kind, b.verdict, b.dropReason, b.egress, b.ingress, b.count, b.events, b.first, b.last);
+      rows++;
+    }
+    let variants = storedVariants;
+    for (const h of edge.http.values()) {
+      if (s.httpUpdate.run(h.count, h.first, h.last, id, h.method, h.path).changes > 0) continue;
+      const room = variants < MAX_L7_PER_EDGE;
+      if (room) variants++;
+      s.httpInsert.run(id, room ? h.method : L7_OVERFLOW, room ? h.path : L7_OVERFLOW, h.count, h.first, h.last);
+    }
+    for (const [query, d] of edge.dns) {
+      if (s.dnsUpdate.run(d.count, d.first, d.last, id, query).changes > 0) continue;
+      const room = variants < MAX_L7_PER_EDGE;
+      if (room) variants++;
+      s.dnsInsert.run(id, room ? query : L7_OVERFLOW, d.count, d.first, d.last);
+    }
+    if (variants !== storedVariants) s.variants.run(variants, id);
+    rows += edge.http.size + edge.dns.size;
+    for (const [verdict, c] of edge.samples) {
+      const at = Math.floor(c.time.seconds * 1000);
+      const hour = Math.floor(at / BUCKET_MS);
+      const memo = `${id}|${verdict}|${hour}|${c.kind === "existing" ? 0 : 1}`;
+      if (this.sampled.has(memo)) continue;
+      if (this.sampled.size >= MAX_SAMPLED) this.sampled.clear();
+      this.sampled.add(memo);
+      s.sample.run(id, verdict, hour % SAMPLE_SLOTS, at, sampleOf(c));
+      rows++;
+    }
+    return rows;
+  }
+}

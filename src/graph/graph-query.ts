@@ -1,0 +1,167 @@
+import type Database from "better-sqlite3";
+import type { ConnectionKind, ConnectionProtocol } from "../flows/index.js";
+import { BUCKET_MS } from "./batch-aggregate.js";
+import type { DnsSeen, GraphFilter, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount } from "./graph-types.js";
+import { IDENTITY_COLUMNS, identityFromRow } from "./identity-rows.js";
+import type { IdentityRow } from "./identity-rows.js";
+import { dbOf } from "./store.js";
+import type { GraphStore } from "./store.js";
+
+interface BucketRow {
+  readonly edgeId: number;
+  readonly sourceId: number;
+  readonly destinationId: number;
+  readonly protocol: ConnectionProtocol;
+  readonly port: number;
+  readonly kind: ConnectionKind;
+  readonly verdict: string;
+  readonly dropReason: string;
+  readonly egress: string;
+  readonly ingress: string;
+  readonly count: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+interface L7Row {
+  readonly edge_id: number;
+  readonly method?: string;
+  readonly path?: string;
+  readonly query?: string;
+  readonly count: number;
+  readonly first_seen: number;
+  readonly last_seen: number;
+}
+
+type MutableEdge = { -readonly [K in keyof ObservedEdge]: ObservedEdge[K] } & {
+  connectionsByVerdict: Record<string, number>;
+  requestsByVerdict: Record<string, number>;
+  dropReasons: Record<string, number>;
+  sides: SideCount[];
+  http: HttpSeen[];
+  dns: DnsSeen[];
+  sourceId: number;
+  destinationId: number;
+};
+
+const CHUNK = 500;
+
+/** SQL condition and parameters restricting edges to the filter; undefined: nothing matches. */
+export function edgeCondition(db: Database.Database, filter: GraphFilter): { sql: string; params: unknown[] } | undefined {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (filter.namespace !== undefined) {
+    parts.push("(e.source_id IN (SELECT id FROM identities WHERE namespace = ?) OR e.destination_id IN (SELECT id FROM identities WHERE namespace = ?))");
+    params.push(filter.namespace, filter.namespace);
+  }
+  if (filter.workload !== undefined) {
+    const ids = workloadIds(db, filter.workload);
+    if (ids.length === 0) return undefined;
+    const marks = ids.map(() => "?").join(", ");
+    parts.push(`(e.source_id IN (${marks}) OR e.destination_id IN (${marks}))`);
+    params.push(...ids, ...ids);
+  }
+  return { sql: parts.map((p) => ` AND ${p}`).join(""), params };
+}
+
+/** Identity ids named by a workload key (`ns/Kind/name`) or `ns/name`. */
+function workloadIds(db: Database.Database, workload: string): number[] {
+  const slash = workload.indexOf("/");
+  const namespace = slash < 0 ? "" : workload.slice(0, slash);
+  const name = slash < 0 ? workload : workload.slice(slash + 1);
+  return db
+    .prepare("SELECT id FROM identities WHERE key = ? OR (kind = 'workload' AND namespace = ? AND name = ?) ORDER BY id LIMIT 100")
+    .pluck()
+    .all(workload, namespace, name) as number[]; // SELECT id
+}
+
+function chunked<T>(db: Database.Database, ids: readonly number[], sql: (marks: string) => string, extra: readonly unknown[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const part = ids.slice(i, i + CHUNK);
+    out.push(...(db.prepare(sql(part.map(() => "?").join(", "))).all(...extra, ...part) as T[])); // rows of `sql`
+  }
+  return out;
+}
+
+function splitSide(text: string): { verdict: string; source: string } {
+  const slash = text.indexOf("/");
+  return slash < 0 ? { verdict: text, source: "" } : { verdict: text.slice(0, slash), source: text.slice(slash + 1) };
+}
+
+function addSide(edge: MutableEdge, row: BucketRow, side: "egress" | "ingress"): void {
+  const { verdict, source } = splitSide(side === "egress" ? row.egress : row.ingress);
+  const hit = edge.sides.find((s) => s.kind === row.kind && s.side === side && s.verdict === verdict && s.source === source);
+  if (hit) edge.sides[edge.sides.indexOf(hit)] = { ...hit, count: hit.count + row.count };
+  else edge.sides.push({ kind: row.kind, side, verdict, source, count: row.count });
+}
+
+function fold(edges: Map<number, MutableEdge>, row: BucketRow): void {
+  let edge = edges.get(row.edgeId);
+  if (!edge) {
+    edge = {
+      source: "", destination: "", sourceId: row.sourceId, destinationId: row.destinationId, protocol: row.protocol, port: row.port,
+      firstSeenMs: row.first, lastSeenMs: row.last, connections: 0, connectionsByVerdict: {}, requests: 0, requestsByVerdict: {},
+      existing: 0, dropReasons: {}, sides: [], http: [], dns: [],
+    };
+    edges.set(row.edgeId, edge);
+  }
+  edge.firstSeenMs = Math.min(edge.firstSeenMs, row.first);
+  edge.lastSeenMs = Math.max(edge.lastSeenMs, row.last);
+  if (row.kind === "existing") {
+    edge.existing += row.count;
+    return;
+  }
+  const byVerdict = row.kind === "new" ? edge.connectionsByVerdict : edge.requestsByVerdict;
+  byVerdict[row.verdict] = (byVerdict[row.verdict] ?? 0) + row.count;
+  if (row.kind === "new") edge.connections += row.count;
+  else edge.requests += row.count;
+  if (row.dropReason !== "") edge.dropReasons[row.dropReason] = (edge.dropReasons[row.dropReason] ?? 0) + row.count;
+  addSide(edge, row, "egress");
+  addSide(edge, row, "ingress");
+}
+
+/**
+ * The observed graph of a window: every edge with traffic in an hour bucket overlapping
+ * [since, until) (windows resolve to whole hours), restricted to a namespace or a workload
+ * when the filter says so, with the identities at their ends and their L7 detail.
+ */
+export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGraph {
+  const db = dbOf(store);
+  const { window } = filter;
+  const condition = edgeCondition(db, filter);
+  if (!condition) return { window, identities: [], edges: [] };
+  const rows = db
+    .prepare(
+      `SELECT b.edge_id AS edgeId, e.source_id AS sourceId, e.destination_id AS destinationId, e.protocol AS protocol, e.port AS port,
+         b.kind AS kind, b.verdict AS verdict, b.drop_reason AS dropReason, b.egress AS egress, b.ingress AS ingress,
+         sum(b.count) AS count, min(b.first_seen) AS first, max(b.last_seen) AS last
+       FROM edge_buckets b JOIN edges e ON e.id = b.edge_id
+       WHERE b.bucket < ? AND b.bucket > ?${condition.sql}
+       GROUP BY b.edge_id, b.kind, b.verdict, b.drop_reason, b.egress, b.ingress`,
+    )
+    .all(window.untilMs, window.sinceMs - BUCKET_MS, ...condition.params) as BucketRow[]; // the SELECT's aliases
+  const edges = new Map<number, MutableEdge>();
+  for (const row of rows) fold(edges, row);
+  const identityIds = [...new Set([...edges.values()].flatMap((e) => [e.sourceId, e.destinationId]))];
+  const identityRows = chunked<IdentityRow>(db, identityIds, (m) => `SELECT ${IDENTITY_COLUMNS} FROM identities WHERE id IN (${m})`, []);
+  const keys = new Map(identityRows.map((r) => [r.id, r.key]));
+  const identities: ObservedIdentity[] = identityRows.map(identityFromRow).sort((a, b) => a.identity.key.localeCompare(b.identity.key));
+  const edgeIds = [...edges.keys()];
+  const seen = [window.sinceMs, window.untilMs];
+  for (const r of chunked<L7Row>(db, edgeIds, (m) => `SELECT * FROM edge_http WHERE last_seen >= ? AND first_seen < ? AND edge_id IN (${m})`, seen)) {
+    edges.get(r.edge_id)?.http.push({ method: r.method ?? "", path: r.path ?? "", count: r.count, firstSeenMs: r.first_seen, lastSeenMs: r.last_seen });
+  }
+  for (const r of chunked<L7Row>(db, edgeIds, (m) => `SELECT * FROM edge_dns WHERE last_seen >= ? AND first_seen < ? AND edge_id IN (${m})`, seen)) {
+    edges.get(r.edge_id)?.dns.push({ query: r.query ?? "", count: r.count, firstSeenMs: r.first_seen, lastSeenMs: r.last_seen });
+  }
+  const out: ObservedEdge[] = [];
+  for (const e of edges.values()) {
+    const { sourceId, destinationId, ...edge } = e;
+    edge.http.sort((a, b) => b.count - a.count || a.path.localeCompare(b.path));
+    edge.dns.sort((a, b) => b.count - a.count || a.query.localeCompare(b.query));
+    out.push({ ...edge, source: keys.get(sourceId) ?? "", destination: keys.get(destinationId) ?? "" });
+  }
+  out.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.protocol.localeCompare(b.protocol) || a.port - b.port);
+  return { window, identities, edges: out };
+}

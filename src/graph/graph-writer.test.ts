@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { L7_OVERFLOW, MAX_L7_PER_EDGE } from "./batch-aggregate.js";
+import { readCursor } from "./cursor.js";
+import { GraphWriter } from "./graph-writer.js";
+import { queryGraph } from "./graph-query.js";
+import { dbOf, openGraphStore } from "./store.js";
+import { edgeSamples, graphTotals, topTalkers } from "./summary-queries.js";
+import { connection, side, workload, world } from "./testdata/connections.js";
+
+const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+const HOUR = 3_600_000;
+const web = workload("shop", "web");
+const api = workload("shop", "api");
+const db = workload("data", "postgres");
+const ALL = { window: { sinceMs: T0 - 24 * HOUR, untilMs: T0 + 24 * HOUR } };
+
+function setup(options: { maxKeys?: number } = {}) {
+  const store = openGraphStore({ path: ":memory:", now: () => T0 });
+  return { store, writer: new GraphWriter(store, { source: "test", ...options }) };
+}
+
+describe("GraphWriter", () => {
+  it("counts new connections per verdict, requests, and existing sightings separately", () => {
+    const { store, writer } = setup();
+    void writer.accept([
+      connection(T0, web, api),
+      connection(T0 + 1, web, api),
+      connection(T0 + 2, web, api, { verdict: "DROPPED", egress: side("DROPPED") }),
+      connection(T0 + 3, web, api, { kind: "request", l7: { kind: "http", method: "GET", url: "/orders/17?x=1", path: "/orders/17" } }),
+      connection(T0 + 4, web, api, { kind: "existing", egress: side("FORWARDED", "trace") }),
+    ]);
+    void writer.accept([connection(T0 + 5, web, api, { verdict: "AUDIT", egress: side("AUDIT") })]);
+    writer.close();
+    const [edge] = queryGraph(store, ALL).edges;
+    expect(edge).toMatchObject({
+      source: web.key, destination: api.key, protocol: "TCP", port: 8080, firstSeenMs: T0, lastSeenMs: T0 + 5,
+      connections: 4, connectionsByVerdict: { FORWARDED: 2, DROPPED: 1, AUDIT: 1 },
+      requests: 1, requestsByVerdict: { FORWARDED: 1 }, existing: 1, dropReasons: { POLICY_DENIED: 1 },
+      http: [{ method: "GET", path: "/orders/{id}", count: 1 }],
+    });
+    expect(edge?.sides).toContainEqual({ kind: "new", side: "egress", verdict: "FORWARDED", source: "policy-verdict", count: 2 });
+    expect(edge?.sides).toContainEqual({ kind: "new", side: "ingress", verdict: "", source: "", count: 4 });
+  });
+
+  it("accumulates across flushes and keeps identities with their labels", () => {
+    const { store, writer } = setup();
+    void writer.accept([connection(T0, web, db, { protocol: "TCP", port: 5432 })]);
+    writer.flush();
+    void writer.accept([connection(T0 + HOUR, workload("shop", "web", { tier: "front" }), db, { port: 5432 })]);
+    writer.close();
+    const graph = queryGraph(store, ALL);
+    expect(graph.edges.map((e) => [e.port, e.connections, e.firstSeenMs, e.lastSeenMs])).toEqual([[5432, 2, T0, T0 + HOUR]]);
+    const stored = graph.identities.find((i) => i.identity.key === web.key);
+    expect(stored?.identity).toMatchObject({ kind: "workload", namespace: "shop", name: "web", labels: { app: "web", tier: "front" } });
+    expect(stored?.lastSeenMs).toBe(T0 + HOUR);
+  });
+
+  it("keeps DNS names with counts and world peers with their names", () => {
+    const { store, writer } = setup();
+    const dns = workload("kube-system", "coredns");
+    const q = (ms: number, query: string) => connection(ms, web, dns, { kind: "request", protocol: "UDP", port: 53, l7: { kind: "dns", query, qtypes: ["A"] } });
+    void writer.accept([q(T0, "api.example.com."), q(T0 + 1, "API.example.com."), q(T0 + 2, "cdn.example.net.")]);
+    void writer.accept([connection(T0, web, world("203.0.113.9", ["api.example.com"]), { port: 443 })]);
+    writer.close();
+    const graph = queryGraph(store, ALL);
+    expect(graph.edges.find((e) => e.port === 53)?.dns.map((d) => [d.query, d.count])).toEqual([["api.example.com.", 2], ["cdn.example.net.", 1]]);
+    expect(graph.identities.find((i) => i.identity.key === "world:203.0.113.9")?.identity).toMatchObject({ entity: "world", dnsNames: ["api.example.com"] });
+  });
+
+  it("bounds L7 detail per edge, pooling the rest", () => {
+    const { store, writer } = setup();
+    const paths = Array.from({ length: MAX_L7_PER_EDGE + 10 }, (_, i) => `/section-${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26)}x`);
+    for (const [i, path] of paths.entries()) {
+      void writer.accept([connection(T0 + i, web, api, { kind: "request", l7: { kind: "http", method: "GET", url: path, path } })]);
+      if (i % 20 === 0) writer.flush();
+    }
+    writer.close();
+    const http = queryGraph(store, ALL).edges[0]?.http ?? [];
+    expect(http.length).toBeLessThanOrEqual(MAX_L7_PER_EDGE + 1);
+    expect(http.reduce((n, h) => n + h.count, 0)).toBe(paths.length);
+    expect(http.some((h) => h.path === L7_OVERFLOW)).toBe(true);
+  });
+
+  it("flushes when a batch reaches its key bound and stores the cursor with the batch", async () => {
+    const { store, writer } = setup({ maxKeys: 10 });
+    writer.advanceCursor({ time: { seconds: T0 / 1000, nanos: 5 }, flowKey: "uuid-1" });
+    const result = writer.accept(Array.from({ length: 20 }, (_, i) => connection(T0, workload("ns", `w${i}`), api)));
+    expect(result).toBeInstanceOf(Promise);
+    await result;
+    expect(writer.stats.flushes).toBe(1);
+    expect(readCursor(store, "test")).toEqual({ time: { seconds: T0 / 1000, nanos: 5 }, flowKey: "uuid-1" });
+    expect(readCursor(store, "other")).toBeUndefined();
+  });
+
+  it("keeps a few samples per edge and verdict, preferring new connections", () => {
+    const { store, writer } = setup();
+    void writer.accept([
+      connection(T0, web, api, { sourceIp: "10.0.0.7" }),
+      connection(T0 + 10, web, api, { kind: "existing" }),
+      connection(T0 + 20, web, api, { verdict: "DROPPED", egress: side("DROPPED") }),
+    ]);
+    writer.close();
+    const samples = edgeSamples(store, { source: web.key, destination: api.key, protocol: "TCP", port: 8080 });
+    expect(samples.map((s) => [s.verdict, s.connection.kind])).toEqual([["DROPPED", "new"], ["FORWARDED", "new"]]);
+    expect(samples[1]?.connection.sourceIp).toBe("10.0.0.7");
+  });
+
+  it("answers totals, top talkers and namespace or workload filters", () => {
+    const { store, writer } = setup();
+    void writer.accept([connection(T0, web, api), connection(T0, web, api), connection(T0, api, db, { port: 5432 })]);
+    writer.noteLostEvents("node-a", "PERF_EVENT_RING_BUFFER", 7, T0);
+    writer.close();
+    expect(graphTotals(store, ALL)).toMatchObject({ identities: 3, edges: 2, connections: 3, lostEvents: 7, lostBySource: { PERF_EVENT_RING_BUFFER: 7 } });
+    expect(topTalkers(store, ALL, 1)).toEqual([{ identity: api.key, sent: 1, received: 2, dropped: 0, peers: 2 }]);
+    expect(queryGraph(store, { ...ALL, namespace: "data" }).edges.map((e) => e.source)).toEqual([api.key]);
+    expect(queryGraph(store, { ...ALL, workload: "shop/web" }).edges.map((e) => e.destination)).toEqual([api.key]);
+    expect(queryGraph(store, { ...ALL, workload: "shop/none" }).edges).toEqual([]);
+    // Names from the cluster go through parameters, never into SQL text.
+    expect(queryGraph(store, { ...ALL, namespace: "x' OR '1'='1" }).edges).toEqual([]);
+    expect(dbOf(store).prepare("SELECT count(*) FROM identities").pluck().get()).toBe(3);
+  });
+});

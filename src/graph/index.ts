@@ -1,0 +1,27 @@
+/**
+ * The observed-traffic graph in SQLite: identities, edges with hourly buckets per verdict,
+ * L7 detail, samples, lost events and the ingest cursor. SQL and row shapes stay here;
+ * callers get the types below.
+ */
+export { BUCKET_MS, L7_OVERFLOW, MAX_L7_PER_EDGE, bucketOf } from "./batch-aggregate.js";
+export { ResumeFilter, cursorOf, readCursor } from "./cursor.js";
+export type { IngestCursor, ResumeFilterOptions } from "./cursor.js";
+export { GraphStoreError } from "./errors.js";
+export type { GraphStoreProblem } from "./errors.js";
+export { GraphWriter } from "./graph-writer.js";
+export type { GraphWriterOptions, GraphWriterStats } from "./graph-writer.js";
+export { queryGraph } from "./graph-query.js";
+export type {
+  DnsSeen, EdgeSample, GraphFilter, GraphTotals, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount,
+  TopTalker, VerdictCounts,
+} from "./graph-types.js";
+export { methodOf, pathTemplate } from "./path-template.js";
+export { dotString, graphToDot, graphToJson, graphToTable } from "./render.js";
+export { RetentionRunner, retentionStep, runRetention } from "./retention.js";
+export type { RetentionOptions } from "./retention.js";
+export { SCHEMA_VERSION } from "./schema.js";
+export { openGraphStore } from "./store.js";
+export type { GraphStore, OpenGraphStoreOptions } from "./store.js";
+export { edgeSamples, graphTotals, topTalkers } from "./summary-queries.js";
+export { parseDuration, parseTimeBound, resolveWindow } from "./window.js";
+export type { TimeWindow } from "./window.js";

@@ -1,0 +1,90 @@
+/**
+ * The graph database schema as an ordered list of migrations. `PRAGMA user_version` holds the
+ * version for a cheap check on open and `schema_migrations` records when each step ran;
+ * `PRAGMA application_id` marks the file as ours so a foreign SQLite file is refused.
+ *
+ * Times are milliseconds since the epoch (INTEGER); `bucket` is the start of an hour.
+ * Label sets are JSON text: they are read back whole, never queried by SQL.
+ */
+
+/** "HuAu" as a 32-bit integer, stored in the SQLite header's application_id. */
+export const APPLICATION_ID = 0x48754175;
+
+/** One schema step; `version` is the user_version after it ran. */
+export interface Migration {
+  readonly version: number;
+  readonly statements: readonly string[];
+}
+
+const V1: readonly string[] = [
+  `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`,
+  `CREATE TABLE identities (
+     id INTEGER PRIMARY KEY,
+     key TEXT NOT NULL UNIQUE,
+     kind TEXT NOT NULL,
+     cluster TEXT NOT NULL DEFAULT '',
+     namespace TEXT NOT NULL DEFAULT '',
+     workload_kind TEXT NOT NULL DEFAULT '',
+     name TEXT NOT NULL DEFAULT '',
+     entity TEXT NOT NULL DEFAULT '',
+     ip TEXT NOT NULL DEFAULT '',
+     service_account TEXT NOT NULL DEFAULT '',
+     labels TEXT NOT NULL DEFAULT '{}',
+     namespace_labels TEXT NOT NULL DEFAULT '{}',
+     cilium_labels TEXT NOT NULL DEFAULT '[]',
+     dns_names TEXT NOT NULL DEFAULT '[]',
+     first_seen INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL)`,
+  `CREATE INDEX identities_namespace ON identities (namespace, name)`,
+  `CREATE TABLE edges (
+     id INTEGER PRIMARY KEY,
+     source_id INTEGER NOT NULL,
+     destination_id INTEGER NOT NULL,
+     protocol TEXT NOT NULL,
+     port INTEGER NOT NULL,
+     first_seen INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     l7_variants INTEGER NOT NULL DEFAULT 0,
+     UNIQUE (source_id, destination_id, protocol, port))`,
+  `CREATE INDEX edges_destination ON edges (destination_id)`,
+  // One row per edge, hour and outcome: kind (new/request/existing), overall verdict, drop
+  // reason and each side's "VERDICT/source" ("" when that side was not reported).
+  `CREATE TABLE edge_buckets (
+     edge_id INTEGER NOT NULL,
+     bucket INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     verdict TEXT NOT NULL,
+     drop_reason TEXT NOT NULL,
+     egress TEXT NOT NULL,
+     ingress TEXT NOT NULL,
+     count INTEGER NOT NULL,
+     events INTEGER NOT NULL,
+     first_seen INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     PRIMARY KEY (edge_id, bucket, kind, verdict, drop_reason, egress, ingress)) WITHOUT ROWID`,
+  `CREATE INDEX edge_buckets_bucket ON edge_buckets (bucket)`,
+  `CREATE TABLE edge_http (
+     edge_id INTEGER NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
+     count INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+     PRIMARY KEY (edge_id, method, path)) WITHOUT ROWID`,
+  `CREATE TABLE edge_dns (
+     edge_id INTEGER NOT NULL, query TEXT NOT NULL,
+     count INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+     PRIMARY KEY (edge_id, query)) WITHOUT ROWID`,
+  `CREATE TABLE edge_samples (
+     edge_id INTEGER NOT NULL, verdict TEXT NOT NULL, slot INTEGER NOT NULL,
+     time INTEGER NOT NULL, connection TEXT NOT NULL,
+     PRIMARY KEY (edge_id, verdict, slot)) WITHOUT ROWID`,
+  `CREATE TABLE lost_events (
+     node TEXT NOT NULL, source TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,
+     PRIMARY KEY (node, source, bucket)) WITHOUT ROWID`,
+  `CREATE TABLE ingest_cursors (
+     source TEXT PRIMARY KEY, seconds INTEGER NOT NULL, nanos INTEGER NOT NULL,
+     flow_key TEXT NOT NULL, updated_at INTEGER NOT NULL)`,
+];
+
+/** Every migration, oldest first. Append new ones; never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, statements: V1 }];
+
+/** The schema version this build writes and reads. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

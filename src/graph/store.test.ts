@@ -1,0 +1,106 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GraphStoreError } from "./errors.js";
+import { GraphWriter } from "./graph-writer.js";
+import { SCHEMA_VERSION } from "./schema.js";
+import { dbOf, openGraphStore } from "./store.js";
+import { connection, workload } from "./testdata/connections.js";
+
+let dir = "";
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "graph-store-"));
+});
+afterEach(() => {
+  chmodSync(dir, 0o755);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function problemOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof GraphStoreError) return `${err.problem}: ${err.message}`;
+    throw err;
+  }
+  return "no error";
+}
+
+describe("openGraphStore", () => {
+  it("creates the schema in an empty file, in WAL mode, and re-opens it unchanged", () => {
+    const file = join(dir, "sub", "graph.db");
+    const store = openGraphStore({ path: file, check: "integrity" });
+    const db = dbOf(store);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.prepare("SELECT version FROM schema_migrations").pluck().all()).toEqual([1]);
+    store.close();
+    const again = openGraphStore({ path: file });
+    expect(dbOf(again).prepare("SELECT count(*) FROM schema_migrations").pluck().get()).toBe(1);
+    again.close();
+    const reader = openGraphStore({ path: file, access: "read-only" });
+    expect(reader.access).toBe("read-only");
+    reader.close();
+  });
+
+  it("refuses a file from a newer version", () => {
+    const file = join(dir, "graph.db");
+    openGraphStore({ path: file }).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(problemOf(() => openGraphStore({ path: file }))).toMatch(/^newer-schema: graph database .*graph\.db: uses schema version 2, newer than/);
+  });
+
+  it("refuses an SQLite file it did not create", () => {
+    const file = join(dir, "other.db");
+    const raw = new Database(file);
+    raw.exec("CREATE TABLE t (x)");
+    raw.close();
+    expect(problemOf(() => openGraphStore({ path: file }))).toMatch(/^foreign: .*other\.db: is an SQLite file that hubble-auditor did not create/);
+  });
+
+  it("names a damaged file", () => {
+    const file = join(dir, "graph.db");
+    writeFileSync(file, Buffer.alloc(8192, 0x5a));
+    expect(problemOf(() => openGraphStore({ path: file }))).toMatch(/^corrupt: graph database .*graph\.db: the file is damaged/);
+  });
+
+  it("detects damage inside a valid header", () => {
+    const file = join(dir, "graph.db");
+    const store = openGraphStore({ path: file });
+    const writer = new GraphWriter(store);
+    for (let i = 0; i < 300; i++) void writer.accept([connection(Date.UTC(2026, 0, 1) + i, workload("a", `w${i}`), workload("b", "db"))]);
+    writer.close();
+    dbOf(store).pragma("wal_checkpoint(TRUNCATE)");
+    store.close();
+    const bytes = readFileSync(file);
+    bytes.fill(0x77, 4096 * 2 + 100, 4096 * 4);
+    writeFileSync(file, bytes);
+    expect(problemOf(() => openGraphStore({ path: file, check: "integrity" }))).toMatch(/^corrupt: /);
+  });
+
+  it("names a directory given as the file, and a missing file opened read-only", () => {
+    expect(problemOf(() => openGraphStore({ path: dir }))).toMatch(/^unreadable: .*is a directory/);
+    expect(problemOf(() => openGraphStore({ path: join(dir, "none.db"), access: "read-only" }))).toMatch(/^unreadable: .*does not exist/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)("names a read-only directory", () => {
+    chmodSync(dir, 0o555);
+    expect(problemOf(() => openGraphStore({ path: join(dir, "graph.db") }))).toMatch(/^(read-only|unreadable): .*graph\.db/);
+  });
+
+  it("reports a full disk while writing and keeps the batch", () => {
+    const file = join(dir, "graph.db");
+    const store = openGraphStore({ path: file });
+    const pages = Number(dbOf(store).pragma("page_count", { simple: true }));
+    dbOf(store).pragma(`max_page_count = ${pages + 2}`);
+    const writer = new GraphWriter(store);
+    for (let i = 0; i < 2000; i++) void writer.accept([connection(Date.UTC(2026, 0, 1) + i, workload("a", `w${i}`, { x: "y".repeat(200) }), workload("b", "db"))]);
+    expect(problemOf(() => { writer.flush(); })).toMatch(/^disk-full: graph database .*graph\.db: the disk is full/);
+    expect(() => writer.accept([])).toThrow(GraphStoreError);
+    store.close();
+  });
+});
