@@ -61,7 +61,7 @@ export async function* eventBatches(records: AsyncIterable<FileRecord>, options:
       batch = [];
     } else if (batch.length === 1 && options.maxWaitMs !== undefined) {
       const wait = options.maxWaitMs;
-      deadline = new Promise((resolve) => setTimeout(() => resolve(WAITED), wait).unref());
+      deadline = new Promise((resolve) => setTimeout(() => { resolve(WAITED); }, wait).unref());
     }
   }
   if (batch.length > 0) yield batch;
