@@ -1,5 +1,10 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript and the better-sqlite3 native addon.
+# hubble-auditor container image. test/dockerfile.test.ts replays these steps without a
+# container engine (in a temporary directory) and starts the result, so keep every step
+# something a plain shell can run: build-stage RUN lines other than apt-get run as written.
+
+# Build stage: compile TypeScript and the better-sqlite3 native addon. It uses the same base
+# image as the runtime stage, so the addon is built against the runtime's Node.js ABI and glibc.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -9,18 +14,32 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY protos ./protos
 COPY src ./src
 COPY bench ./bench
-RUN npm ci --no-audit --no-fund \
+# Dependencies without install scripts, then better-sqlite3 compiled from source against the
+# headers of the Node.js that runs the build (no prebuilt binary or header download), then
+# the TypeScript build, then the dev dependencies removed.
+RUN npm ci --no-audit --no-fund --ignore-scripts \
+ && npm_config_nodedir="$(dirname "$(dirname "$(command -v node)")")" npm rebuild better-sqlite3 --build-from-source \
  && npm run build \
- && npm prune --omit=dev --no-audit --no-fund
+ && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
-# Runtime stage: production dependencies and compiled code only, as a non-root user.
+# Runtime stage: production dependencies and compiled code only, as the non-root `node` user.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# The graph database lives here; mount a volume (the Kubernetes manifests use a PVC).
+ENV HUBBLE_AUDITOR_DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/protos ./protos
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
 USER node
+# 8080: HTTP API with /healthz and /readyz (--listen); 9090: Prometheus metrics (--metrics-listen).
+EXPOSE 8080 9090
+# /healthz is answered by the daemon's HTTP API on --listen (default 0.0.0.0:8080). The slim
+# image has no curl, so Node's fetch does the probe.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "dist/src/cli/main.js"]
 CMD ["serve"]

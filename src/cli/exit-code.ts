@@ -1,12 +1,12 @@
 import { UsageError } from "./usage-error.js";
 
 /** Errors that mean "your input is wrong" rather than "we have a bug". */
-const INPUT_ERRORS = new Set(["UsageError", "HubbleConnectionError", "FlowFileError", "ReplayServerError", "GraphStoreError"]);
+const INPUT_ERRORS = new Set(["UsageError", "HubbleConnectionError", "FlowFileError", "ReplayServerError", "GraphStoreError", "MetricsServerError"]);
 
 /**
  * The exit code and the one-line message for an error that ended a command: 2 for usage and
  * input errors (bad option, bad address, unreadable file, certificate that does not verify,
- * a database file that cannot be used),
+ * a database file that cannot be used, a listen address that cannot be bound),
  * 1 for anything else.
  */
 export function exitCodeFor(err: unknown): { code: number; message: string } {

@@ -16,6 +16,8 @@ export interface GraphWriterOptions {
   readonly source?: string;
   /** Hears failed background flushes (they are retried when the database was busy). */
   readonly onError?: (error: GraphStoreError) => void;
+  /** Hears each successful flush: connection events written and how long it took (metrics). */
+  readonly onFlush?: (flush: { readonly connections: number; readonly durationMs: number }) => void;
 }
 
 /** Counters of a writer, for progress lines, logs and metrics. */
@@ -105,11 +107,14 @@ export class GraphWriter {
       if (error.problem !== "busy") this.fatal = error;
       throw error;
     }
-    this.stats.connections += this.batch.connections;
+    const connections = this.batch.connections;
+    const durationMs = performance.now() - started;
+    this.stats.connections += connections;
     this.stats.flushes++;
-    this.stats.lastFlushMs = performance.now() - started;
+    this.stats.lastFlushMs = durationMs;
     this.batch = new BatchAggregate();
     this.cursorDirty = false;
+    this.options.onFlush?.({ connections, durationMs });
   }
 
   /** Stops the timer and writes what is pending. */

@@ -1,8 +1,9 @@
 import { ConnectionTracker, IdentityResolver, toMillis } from "../../flows/index.js";
-import type { Flow } from "../../flows/index.js";
+import type { Connection, Flow } from "../../flows/index.js";
 import { GraphWriter, ResumeFilter, cursorOf, readCursor } from "../../graph/index.js";
 import type { GraphStore, GraphWriterOptions } from "../../graph/index.js";
 import type { HubbleEvent } from "../../hubble/index.js";
+import { teeSink } from "../../metrics/index.js";
 import { runIngestLoop } from "../ingest/index.js";
 import type { IngestSummary } from "../ingest/index.js";
 
@@ -18,6 +19,8 @@ export interface PersistFlowsOptions {
   readonly reorderMs: number;
   readonly summary?: IngestSummary;
   readonly writer?: Omit<GraphWriterOptions, "source">;
+  /** Sees each connection batch before the writer does (metrics); undefined: nobody looks. */
+  readonly observer?: { accept(connections: readonly Connection[]): void };
 }
 
 /** What {@link persistFlows} did. */
@@ -74,7 +77,7 @@ export async function persistFlows(
   const tracker = new ConnectionTracker(new IdentityResolver());
   try {
     await runIngestLoop(resumableBatches(batches, writer, filter), {
-      tracker, sink: writer, ...(options.summary ? { summary: options.summary } : {}),
+      tracker, sink: options.observer ? teeSink(writer, options.observer) : writer, ...(options.summary ? { summary: options.summary } : {}),
     });
   } finally {
     writer.close();
