@@ -2,12 +2,13 @@ import type { Command } from "commander";
 import type { Logger } from "pino";
 import { auditGraph, auditToJson, auditToTable, createPolicyView, edgesWantingExamples, edgeText, withExamples } from "../../audit/index.js";
 import type { AuditReport } from "../../audit/index.js";
-import { edgeSamples, openGraphStore, queryGraph, resolveWindow } from "../../graph/index.js";
+import { edgeSamples, openGraphStore, queryGraph } from "../../graph/index.js";
 import type { EdgeSample, GraphStore } from "../../graph/index.js";
 import { compilePolicyModel, formatProblem, parsePolicyDocuments } from "../../policy/index.js";
 import type { SourceDocument } from "../../policy/index.js";
 import { loadKubeConfig, startKubernetesSource } from "../../policy/sources/index.js";
 import type { KubeConfigOptions, KubernetesSource } from "../../policy/sources/index.js";
+import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError } from "../usage-error.js";
 import { DEFAULT_DB } from "./ingest.js";
 import type { LoadedDocuments } from "./policies-check.js";
@@ -50,8 +51,7 @@ export class KubernetesSnapshotError extends Error {
 
 /** Adds `hubble-auditor audit`: findings of observed traffic against the policies. */
 export function registerAuditCommand(program: Command, deps: AuditCommandDeps): Command {
-  return program
-    .command("audit")
+  return addWindowOptions(program.command("audit"), "7d")
     .description("what would break under default-deny, what policies allow that nobody uses, and what they allow too broadly")
     .option("--db <file>", "graph database file", DEFAULT_DB)
     .option("--policies <paths...>", "policy files or directories (Pod and Namespace objects supply labels and named ports)")
@@ -59,16 +59,13 @@ export function registerAuditCommand(program: Command, deps: AuditCommandDeps): 
     .option("--kubeconfig <file>", "with --kubernetes: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
     .option("--context <name>", "with --kubernetes: kubeconfig context")
     .option("--namespace <ns>", "only findings and readiness of this namespace")
-    .option("--since <time>", "start of the window: a duration ago (24h, 7d) or an RFC 3339 time", "7d")
-    .option("--until <time>", "end of the window (exclusive; default now): a duration ago or an RFC 3339 time")
     .option("--semantics <profile>", "cilium or upstream", "cilium")
     .option("-o, --output <format>", "table or json", "table")
     .action(async (raw: RawOptions) => {
       const semantics = parseSemantics(raw.semantics);
       if (raw.output !== "table" && raw.output !== "json") throw new UsageError(`-o must be table or json, got "${raw.output}"`);
       const nowMs = (deps.now ?? Date.now)();
-      const resolved = resolveWindow({ since: raw.since, until: raw.until }, nowMs, "7d");
-      if (!resolved.ok) throw new UsageError(resolved.problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+      const window = windowOf(raw, nowMs);
       const documents = await policyDocuments(raw, deps);
       const parsed = parsePolicyDocuments(documents);
       for (const p of parsed.problems) deps.warn(`problem: ${formatProblem(p)}\n`);
@@ -76,7 +73,7 @@ export function registerAuditCommand(program: Command, deps: AuditCommandDeps): 
       const store = openGraphStore({ path: raw.db, access: "read-only" });
       try {
         const namespace = raw.namespace;
-        const graph = queryGraph(store, { window: resolved.window, namespace });
+        const graph = queryGraph(store, { window: window, namespace });
         const history = queryGraph(store, { window: { sinceMs: 0, untilMs: Number.MAX_SAFE_INTEGER }, namespace });
         const report = auditGraph({ graph, history, view, nowMs, ...(namespace === undefined ? {} : { namespace }) });
         const full = withStoredExamples(report, store);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { graphToDot, graphToJson, graphToTable, graphTotals, openGraphStore, queryGraph, resolveWindow, topTalkers } from "../../graph/index.js";
+import { graphToDot, graphToJson, graphToTable, graphTotals, openGraphStore, queryGraph, topTalkers } from "../../graph/index.js";
 import type { GraphFilter } from "../../graph/index.js";
+import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError, parsePositiveInt } from "../usage-error.js";
 import { DEFAULT_DB } from "./ingest.js";
 
@@ -31,22 +32,18 @@ function isFormat(text: string): text is Format {
 
 /** Adds `hubble-auditor graph`: prints the observed-traffic graph of a time window. */
 export function registerGraphCommand(program: Command, deps: GraphCommandDeps = {}): Command {
-  return program
-    .command("graph")
+  return addWindowOptions(program.command("graph"), "24h")
     .description("print the observed-traffic graph (who talked to whom, on which port, with which verdict) for a time window")
     .option("--db <file>", "graph database file", DEFAULT_DB)
     .option("--namespace <ns>", "only edges with an end in this namespace")
     .option("--workload <name>", "only edges of this workload: namespace/name or namespace/Kind/name")
-    .option("--since <time>", "start of the window: a duration ago (24h, 7d, 90m) or an RFC 3339 time", "24h")
-    .option("--until <time>", "end of the window (exclusive; default now): a duration ago or an RFC 3339 time")
     .option("-o, --output <format>", "table, json or dot (Graphviz)", "table")
     .option("--top <n>", "with -o table: also list the n identities with the most traffic, and totals")
     .action((raw: RawOptions) => {
       if (!isFormat(raw.output)) throw new UsageError(`-o must be one of ${FORMATS.join(", ")}, got "${raw.output}"`);
       const top = raw.top === undefined ? undefined : parsePositiveInt("--top", raw.top);
-      const resolved = resolveWindow({ since: raw.since, until: raw.until }, (deps.now ?? Date.now)());
-      if (!resolved.ok) throw new UsageError(resolved.problems.map((p) => `${p.path}: ${p.message}`).join("; "));
-      const filter: GraphFilter = { window: resolved.window, namespace: raw.namespace, workload: raw.workload };
+      const window = windowOf(raw, (deps.now ?? Date.now)());
+      const filter: GraphFilter = { window: window, namespace: raw.namespace, workload: raw.workload };
       const write = deps.write ?? ((text: string) => process.stdout.write(text));
       const store = openGraphStore({ path: raw.db, access: "read-only" });
       try {

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
-import { edgeSamples, openGraphStore, queryGraph, resolveWindow } from "../../graph/index.js";
+import { edgeSamples, openGraphStore, queryGraph } from "../../graph/index.js";
 import type { GraphStore, ObservedGraph } from "../../graph/index.js";
 import { isSemanticsName } from "../../policy/index.js";
 import { policiesToFiles, policiesToJson, policiesToYaml, recommendPolicies } from "../../recommend/index.js";
 import type { PolicyKindChoice, RecommendOptions, RecommendResult } from "../../recommend/index.js";
+import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError } from "../usage-error.js";
 import { DEFAULT_DB } from "./ingest.js";
 import { parseRecommendOutput, writeFilesTo, writeTar } from "./recommend-output.js";
@@ -70,14 +71,11 @@ function optionsOf(raw: RawOptions): Omit<RecommendOptions, "apiServerAddresses"
 
 /** Adds `hubble-auditor recommend`: least-privilege policies from the observed traffic of a window, validated by replay. */
 export function registerRecommendCommand(program: Command, deps: RecommendCommandDeps = {}): Command {
-  return program
-    .command("recommend")
+  return addWindowOptions(program.command("recommend"), "7d")
     .description("generate least-privilege NetworkPolicies / CiliumNetworkPolicies from observed traffic, validated by replaying it")
     .requiredOption("--kind <kind>", "networkpolicy, cilium or both")
     .option("--db <file>", "graph database file", DEFAULT_DB)
     .option("--namespace <ns>", "only workloads of this namespace")
-    .option("--since <time>", "start of the window: a duration ago (24h, 7d) or an RFC 3339 time", "7d")
-    .option("--until <time>", "end of the window (exclusive; default now): a duration ago or an RFC 3339 time")
     .option("--l7", "add CiliumNetworkPolicy HTTP rules from observed methods and paths")
     .option("--port-ranges", "merge runs of contiguous observed ports into port ranges (endPort)")
     .option("--include-drops", "also allow connections Hubble reported dropped")
@@ -88,12 +86,11 @@ export function registerRecommendCommand(program: Command, deps: RecommendComman
     .action(async (raw: RawOptions) => {
       const output = parseRecommendOutput(raw.output);
       const options = optionsOf(raw);
-      const resolved = resolveWindow({ since: raw.since, until: raw.until }, (deps.now ?? Date.now)(), "7d");
-      if (!resolved.ok) throw new UsageError(resolved.problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+      const window = windowOf(raw, (deps.now ?? Date.now)());
       const store = openGraphStore({ path: raw.db, access: "read-only" });
       const result = ((): RecommendResult => {
         try {
-          const graph = queryGraph(store, { window: resolved.window, namespace: raw.namespace });
+          const graph = queryGraph(store, { window: window, namespace: raw.namespace });
           return recommendPolicies(graph, { ...options, apiServerAddresses: raw.apiserverIp ?? apiServerAddresses(store, graph) });
         } finally {
           store.close();

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
-import { openGraphStore, queryGraph, resolveWindow } from "../../graph/index.js";
+import { openGraphStore, queryGraph } from "../../graph/index.js";
 import { formatProblem, isSemanticsName, parsePolicyDocuments } from "../../policy/index.js";
 import { whatIf } from "../../recommend/index.js";
 import type { WhatIfReport } from "../../recommend/index.js";
+import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError } from "../usage-error.js";
 import { DEFAULT_DB } from "./ingest.js";
 import type { PolicyCommandDeps } from "./policies-check.js";
@@ -43,29 +44,25 @@ export function whatIfText(report: WhatIfReport): string {
  * through proposed policies without applying them. Exit code 1 when it would drop observed traffic.
  */
 export function registerWhatIfCommand(program: Command, deps: WhatIfCommandDeps): Command {
-  return program
-    .command("whatif")
+  return addWindowOptions(program.command("whatif"), "7d")
     .description("report which observed connections proposed policies would drop and which of their rules would go unused, without applying them")
     .requiredOption("--policies <paths...>", "policy files or directories (YAML or JSON)")
     .option("--db <file>", "graph database file", DEFAULT_DB)
     .option("--namespace <ns>", "only subjects and rules of this namespace")
-    .option("--since <time>", "start of the window: a duration ago (24h, 7d) or an RFC 3339 time", "7d")
-    .option("--until <time>", "end of the window (exclusive; default now)")
     .option("--semantics <name>", "cilium or upstream", "cilium")
     .option("-o, --output <format>", "table or json", "table")
     .action(async (raw: RawOptions) => {
       if (raw.output !== "table" && raw.output !== "json") throw new UsageError(`-o must be table or json, got "${raw.output}"`);
       if (!isSemanticsName(raw.semantics)) throw new UsageError(`--semantics must be cilium or upstream, got "${raw.semantics}"`);
       const nowMs = (deps.now ?? Date.now)();
-      const resolved = resolveWindow({ since: raw.since, until: raw.until }, nowMs, "7d");
-      if (!resolved.ok) throw new UsageError(resolved.problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+      const window = windowOf(raw, nowMs);
       const loaded = await deps.loadPolicyDocuments(raw.policies);
       const parsed = parsePolicyDocuments(loaded.documents);
       for (const p of parsed.problems) deps.warn(`problem: ${formatProblem(p)}`);
       const store = openGraphStore({ path: raw.db, access: "read-only" });
       let report: WhatIfReport;
       try {
-        const graph = queryGraph(store, { window: resolved.window, namespace: raw.namespace });
+        const graph = queryGraph(store, { window: window, namespace: raw.namespace });
         report = whatIf(graph, parsed, { namespace: raw.namespace, semantics: raw.semantics, nowMs });
       } finally {
         store.close();
