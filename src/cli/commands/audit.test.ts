@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
-import { GraphWriter, openGraphStore } from "../../graph/index.js";
+import { writeGraphFile } from "../../graph/testdata/graph-file.js";
 import { connection, side, workload, world } from "../../graph/testdata/connections.js";
 import { loadPolicyFiles } from "../../policy/sources/index.js";
 import { yamlDocuments } from "../../policy/testdata/example-policies.js";
@@ -33,19 +33,13 @@ spec:
     ports: [{port: 9090}]
 `;
 
-{
-  await writeFile(policies, POLICY);
-  const store = openGraphStore({ path: db });
-  const writer = new GraphWriter(store);
-  void writer.accept([
+await writeFile(policies, POLICY);
+writeGraphFile(db, [
     connection(NOW - 2 * HOUR, workload("shop", "web"), workload("shop", "api")),
     connection(NOW - 2 * HOUR, workload("shop", "api"), world("203.0.113.5", ["api.stripe.com"]), { port: 443 }),
     connection(NOW - 3 * HOUR, workload("shop", "web"), workload("shop", "api"), { port: 9000, verdict: "DROPPED", ingress: side("DROPPED", "drop"), egress: undefined }),
     connection(NOW - 30 * 24 * HOUR, workload("shop", "batch"), workload("shop", "api"), { port: 9090 }),
   ]);
-  writer.close();
-  store.close();
-}
 
 async function run(...args: string[]): Promise<{ out: string; err: string }> {
   let out = "";

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
-import { GraphStoreError, GraphWriter, openGraphStore } from "../../graph/index.js";
+import { GraphStoreError } from "../../graph/index.js";
+import { writeGraphFile } from "../../graph/testdata/graph-file.js";
 import { connection, workload, world } from "../../graph/testdata/connections.js";
 import { UsageError } from "../usage-error.js";
 import { registerGraphCommand } from "./graph.js";
@@ -16,17 +17,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-{
-  const store = openGraphStore({ path: db });
-  const writer = new GraphWriter(store);
-  void writer.accept([
+writeGraphFile(db, [
     connection(NOW - 2 * HOUR, workload("shop", "web"), workload("shop", "api")),
     connection(NOW - 2 * HOUR, workload("shop", "api"), workload("data", 'pg"\\l'), { port: 5432, verdict: "DROPPED" }),
     connection(NOW - 48 * HOUR, workload("shop", "web"), world("203.0.113.5"), { port: 443 }),
   ]);
-  writer.close();
-  store.close();
-}
 
 async function run(...args: string[]): Promise<string> {
   let out = "";

@@ -6,7 +6,7 @@ import { Command } from "commander";
 import { list } from "tar";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { GraphWriter, openGraphStore } from "../../graph/index.js";
+import { writeGraphFile } from "../../graph/testdata/graph-file.js";
 import { connection, workload, world } from "../../graph/testdata/connections.js";
 import { UsageError } from "../usage-error.js";
 import { registerRecommendCommand } from "./recommend.js";
@@ -19,18 +19,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-{
-  const store = openGraphStore({ path: db });
-  const writer = new GraphWriter(store);
-  void writer.accept([
+writeGraphFile(db, [
     connection(NOW - 2 * HOUR, workload("shop", "web"), workload("shop", "api")),
     connection(NOW - 2 * HOUR, workload("shop", "api"), world("203.0.113.5", ["api.example.com."]), { port: 443 }),
     connection(NOW - 2 * HOUR, workload("shop", "api"), workload("data", "pg"), { port: 5432, verdict: "DROPPED" }),
     connection(NOW - 30 * 24 * HOUR, workload("shop", "web"), workload("shop", "old"), { port: 9000 }),
   ]);
-  writer.close();
-  store.close();
-}
 
 async function run(...args: string[]): Promise<{ out: string; err: string }> {
   let out = "";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
-import { GraphWriter, openGraphStore } from "../../graph/index.js";
+import { writeGraphFile } from "../../graph/testdata/graph-file.js";
 import { connection, workload } from "../../graph/testdata/connections.js";
 import { policyCommandDeps } from "../setup/policy-files.js";
 import { registerWhatIfCommand } from "./whatif.js";
@@ -15,16 +15,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-{
-  const store = openGraphStore({ path: db });
-  const writer = new GraphWriter(store);
-  void writer.accept([
+writeGraphFile(db, [
     connection(NOW - 3_600_000, workload("shop", "web"), workload("shop", "db"), { port: 5432 }),
     connection(NOW - 3_600_000, workload("shop", "api"), workload("shop", "db"), { port: 5432 }),
   ]);
-  writer.close();
-  store.close();
-}
 
 const POLICY = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -2,14 +2,7 @@ import { describe, expect, it } from "vitest";
 import { splitJsonArray } from "./array-splitter.js";
 import { LineCursor } from "./line-cursor.js";
 import type { Piece } from "./piece.js";
-
-async function* chunked(text: string, size: number): AsyncGenerator<Buffer> {
-  const bytes = Buffer.from(text, "utf8");
-  for (let at = 0; at < bytes.length; at += size) {
-    await Promise.resolve(); // each chunk arrives in a later tick, as from a real stream
-    yield Buffer.from(bytes.subarray(at, at + size));
-  }
-}
+import { chunked } from "./testdata/chunked.js";
 
 async function split(
   text: string,
