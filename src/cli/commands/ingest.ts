@@ -11,6 +11,7 @@ import type { PersistResult } from "../setup/graph-ingest.js";
 import { startProgress } from "../setup/graph-progress.js";
 import { ingestSourceOf, tlsFromFlags } from "../setup/graph-source.js";
 import type { IngestSource, TlsFlags } from "../setup/graph-source.js";
+import { stopSignal } from "../stop-signal.js";
 import { parsePositiveInt } from "../usage-error.js";
 
 interface RawOptions extends TlsFlags {
@@ -55,16 +56,11 @@ export function registerIngestCommand(program: Command, deps: IngestCommandDeps)
       const intervalMs = parsePositiveInt("--progress-interval", raw.progressInterval ?? (process.stderr.isTTY ? "1000" : "10000"));
       const log = deps.logger.child({ module: "ingest" });
       const store = openGraphStore({ path: raw.db });
-      const stop = new AbortController();
-      const onSignal = (): void => { stop.abort(); };
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
-      deps.stop?.addEventListener("abort", onSignal, { once: true });
+      const stop = stopSignal(deps.stop);
       try {
         await ingest(source, { raw, store, writer, intervalMs, log, signal: stop.signal, write: deps.write ?? ((t) => process.stderr.write(t)) });
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        stop.dispose();
         store.close();
       }
     });

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { readFlowFile } from "../../hubble/files/index.js";
 import { CaptureBuilder, startReplay } from "../../hubble/replay/index.js";
 import type { Capture, ServerTlsOptions } from "../../hubble/replay/index.js";
+import { stopSignal, untilStopped } from "../stop-signal.js";
 import { UsageError, parseNonNegative, parsePositiveInt } from "../usage-error.js";
 
 interface RawOptions {
@@ -48,7 +49,12 @@ export function registerReplayCommand(program: Command, deps: ReplayCommandDeps)
       const replay = await startReplay(capture, { listen: raw.listen, nodeName: raw.nodeName, ...settings });
       log.info({ address: replay.address, records: capture.records.length, rate: settings.rate ?? 0, loop: settings.loop ?? false }, "replay server listening");
       process.stdout.write(`listening on ${replay.address}\n`);
-      await untilSignalled(deps.stop);
+      const stop = stopSignal(deps.stop);
+      try {
+        await untilStopped(stop.signal);
+      } finally {
+        stop.dispose();
+      }
       log.info({}, "replay server stopping");
       await replay.close();
     });
@@ -90,19 +96,4 @@ async function loadCapture(file: string, log: Logger): Promise<Capture> {
   const capture = builder.capture();
   if (capture.records.length === 0) throw new UsageError(`${file}: no usable flows to replay`);
   return capture;
-}
-
-function untilSignalled(abort: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      abort?.removeEventListener("abort", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    if (abort?.aborted === true) stop();
-    else abort?.addEventListener("abort", stop);
-  });
 }

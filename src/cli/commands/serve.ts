@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { Logger } from "pino";
 import { openFlowStream } from "../../hubble/grpc/index.js";
-import type { ClientTlsOptions, FlowStream } from "../../hubble/grpc/index.js";
+import type { FlowStream } from "../../hubble/grpc/index.js";
 import { IngestSummary, formatSummaryLine } from "../ingest/index.js";
 import { ensureDemoCapture, startDemoReplay } from "../setup/demo.js";
 import { openDaemonGraph } from "../setup/graph-daemon.js";
@@ -10,6 +10,8 @@ import { persistFlows } from "../setup/graph-ingest.js";
 import type { PersistResult } from "../setup/graph-ingest.js";
 import { metricsListenOf, startDaemonMetrics } from "../setup/graph-metrics.js";
 import type { DaemonMetrics } from "../setup/graph-metrics.js";
+import { tlsFromFlags } from "../setup/graph-source.js";
+import { stopSignal } from "../stop-signal.js";
 import { parsePositiveInt } from "../usage-error.js";
 import type { WriterFlush } from "../../metrics/index.js";
 
@@ -82,7 +84,7 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
           write(`demo: replaying ${capture} on ${address} (loopback gRPC, live, looping)\n`);
         }
         // Resume where the stored graph stops; flows already stored are skipped, not recounted.
-        stream = openFlowStream({ address, ...tlsOf(raw), request: { follow: true, ...(graph.cursor ? { since: graph.cursor.time } : {}) } });
+        stream = openFlowStream({ address, ...tlsFromFlags(raw), request: { follow: true, ...(graph.cursor ? { since: graph.cursor.time } : {}) } });
       } catch (err) {
         graph.close();
         stop.dispose();
@@ -102,17 +104,6 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
         log.info({}, "stopped");
       }
     });
-}
-
-function tlsOf(raw: RawOptions): { tls?: ClientTlsOptions } {
-  const tls: ClientTlsOptions = {
-    ...(raw.tlsCa ? { caFile: raw.tlsCa } : {}),
-    ...(raw.tlsCert ? { certFile: raw.tlsCert } : {}),
-    ...(raw.tlsKey ? { keyFile: raw.tlsKey } : {}),
-    ...(raw.tlsServerName ? { serverName: raw.tlsServerName } : {}),
-    ...(raw.tlsAllowInsecure === true ? { insecureSkipVerify: true } : {}),
-  };
-  return Object.keys(tls).length > 0 ? { tls } : {};
 }
 
 async function ingestWithSummary(
@@ -154,20 +145,4 @@ async function ingestWithSummary(
     clearInterval(timer);
     print();
   }
-}
-
-/** An AbortController fired by SIGINT/SIGTERM or by the caller's signal. */
-function stopSignal(external: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const onSignal = (): void => { controller.abort(); };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  external?.addEventListener("abort", onSignal, { once: true });
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
 }

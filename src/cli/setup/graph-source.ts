@@ -30,6 +30,7 @@ export interface TlsFlags {
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly tlsServerName?: string;
+  readonly tlsAllowInsecure?: boolean;
 }
 
 /** Client TLS options from the flags; undefined when no TLS flag was given. */
@@ -39,6 +40,7 @@ export function tlsFromFlags(flags: TlsFlags): { tls?: ClientTlsOptions } {
     ...(flags.tlsCert ? { certFile: flags.tlsCert } : {}),
     ...(flags.tlsKey ? { keyFile: flags.tlsKey } : {}),
     ...(flags.tlsServerName ? { serverName: flags.tlsServerName } : {}),
+    ...(flags.tlsAllowInsecure === true ? { insecureSkipVerify: true } : {}),
   };
   return Object.keys(tls).length > 0 ? { tls } : {};
 }
