@@ -38,7 +38,7 @@ describe("serve --demo", () => {
   afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
   it("replays generated flows over loopback gRPC, prints live summaries and stops cleanly on SIGINT", async () => {
-    const child = startCli(["serve", "--demo", "--data-dir", join(dir, "data"), "--summary-interval", "1", "--metrics-listen", "127.0.0.1:0"]);
+    const child = startCli(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir", join(dir, "data"), "--summary-interval", "1", "--metrics-listen", "127.0.0.1:0"]);
     const text = await waitForOutput(child, (t) => /flows [1-9][\d,]* .*identities [1-9].*stream connected/.test(t), 60_000);
     expect(text).toMatch(/^demo: replaying .*demo-capture\.ndjson on 127\.0\.0\.1:\d+/m);
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));

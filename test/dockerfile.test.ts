@@ -187,12 +187,14 @@ describe("Dockerfile", { timeout: 5 * MINUTES }, () => {
     expect(jsonArgs(runtime.instructions.find((i) => i.op === "CMD")?.args ?? "[]")).toEqual(["serve"]);
   });
 
-  it("serve --demo runs from the production-only tree, prints a summary line and stops cleanly on SIGTERM", async () => {
+  it("serve --demo runs from the production-only tree, passes the image's HEALTHCHECK and stops cleanly on SIGTERM", async () => {
     if (!runtime) throw new Error("no runtime stage");
     const [, ...entry] = jsonArgs(runtime.instructions.find((i) => i.op === "ENTRYPOINT")?.args ?? "[]");
-    const child = spawn(process.execPath, [...entry, "serve", "--demo", "--summary-interval", "1", "--metrics-listen", "127.0.0.1:0"], { cwd: inStage(runtime, "."), env: runtimeEnv() });
+    // The API listens on a free port here; the HEALTHCHECK command is run against that port.
+    const child = spawn(process.execPath, [...entry, "serve", "--demo", "--summary-interval", "1", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"], { cwd: inStage(runtime, "."), env: runtimeEnv() });
     let stdout = "";
     let stderr = "";
+    let healthExit: number | null = -1;
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     await new Promise<void>((resolve, reject) => {
@@ -204,7 +206,14 @@ describe("Dockerfile", { timeout: 5 * MINUTES }, () => {
           resolve();
         }
       });
-    }).finally(() => child.kill("SIGTERM"));
+    }).finally(() => {
+      const api = /^api: http:\/\/([\d.]+:\d+)\/api\/v1$/m.exec(stdout)?.[1] ?? "";
+      const health = runtime.instructions.find((i) => i.op === "HEALTHCHECK")?.args ?? "";
+      const command = jsonArgs(/CMD\s+(\[.*\])\s*$/.exec(health)?.[1] ?? "[]").map((a) => a.replace("127.0.0.1:8080", api));
+      healthExit = command[0] === "node" && api !== "" ? spawnSync(process.execPath, command.slice(1), { encoding: "utf8", timeout: MINUTES }).status : -1;
+      child.kill("SIGTERM");
+    });
+    expect(healthExit, `HEALTHCHECK against ${stdout}`).toBe(0);
     expect(await exited, stderr).toBe(0);
     // The data directory the image declares (HUBBLE_AUDITOR_DATA_DIR) holds the database.
     expect(existsSync(inStage(runtime, "/data/hubble-auditor.db"))).toBe(true);

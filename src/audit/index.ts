@@ -26,3 +26,5 @@ export type { RuleLocation } from "./rule-text.js";
 export type { EdgeRef } from "./attach-examples.js";
 export { edgesWantingExamples, withExamples } from "./attach-examples.js";
 export { auditToJson, auditToTable, jsonTimes } from "./render.js";
+export { resolvePeer } from "./resolve-peer.js";
+export type { PeerDirectory, PeerResolution } from "./resolve-peer.js";

@@ -20,7 +20,7 @@ export { dotString, graphToDot, graphToJson, graphToTable } from "./render.js";
 export { RetentionRunner, retentionStep, runRetention } from "./retention.js";
 export type { RetentionOptions } from "./retention.js";
 export { SCHEMA_VERSION } from "./schema.js";
-export { openGraphStore } from "./store.js";
+export { openGraphStore, probeGraphStore } from "./store.js";
 export type { GraphStore, OpenGraphStoreOptions } from "./store.js";
 export { edgeSamples, graphTotals, topTalkers } from "./summary-queries.js";
 export { parseDuration, parseTimeBound, resolveWindow } from "./window.js";

@@ -131,3 +131,16 @@ function ensureSchema(db: Database.Database, file: string, access: "read-write" 
     })();
   }
 }
+
+/**
+ * Whether the store answers a trivial query: undefined when it does, else why not (for the
+ * daemon's readiness check).
+ */
+export function probeGraphStore(store: GraphStore): string | undefined {
+  try {
+    dbOf(store).prepare("SELECT 1").get();
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}

@@ -1,9 +1,8 @@
 import type { Command } from "commander";
 import type { Logger } from "pino";
-import { auditGraph, auditToJson, auditToTable, createPolicyView, edgesWantingExamples, edgeText, withExamples } from "../../audit/index.js";
-import type { AuditReport } from "../../audit/index.js";
-import { edgeSamples, openGraphStore, queryGraph } from "../../graph/index.js";
-import type { EdgeSample, GraphStore } from "../../graph/index.js";
+import { auditWithExamples } from "../../api/index.js";
+import { auditGraph, auditToJson, auditToTable, createPolicyView } from "../../audit/index.js";
+import { openGraphStore, queryGraph } from "../../graph/index.js";
 import { compilePolicyModel, formatProblem, parsePolicyDocuments } from "../../policy/index.js";
 import type { SourceDocument } from "../../policy/index.js";
 import { loadKubeConfig, startKubernetesSource } from "../../policy/sources/index.js";
@@ -41,9 +40,6 @@ interface RawOptions {
   readonly output: string;
 }
 
-/** Edges whose stored samples are read for examples, at most. */
-const MAX_EXAMPLE_EDGES = 500;
-
 /** Failure to read the cluster's policies in time. */
 export class KubernetesSnapshotError extends Error {
   override readonly name = "KubernetesSnapshotError";
@@ -76,7 +72,7 @@ export function registerAuditCommand(program: Command, deps: AuditCommandDeps): 
         const graph = queryGraph(store, { window: window, namespace });
         const history = queryGraph(store, { window: { sinceMs: 0, untilMs: Number.MAX_SAFE_INTEGER }, namespace });
         const report = auditGraph({ graph, history, view, nowMs, ...(namespace === undefined ? {} : { namespace }) });
-        const full = withStoredExamples(report, store);
+        const full = auditWithExamples(store, report);
         deps.write(raw.output === "json" ? auditToJson(full) : auditToTable(full));
       } finally {
         store.close();
@@ -99,12 +95,6 @@ async function policyDocuments(raw: RawOptions, deps: AuditCommandDeps): Promise
   if (deps.loadKubernetesDocuments !== undefined) return deps.loadKubernetesDocuments(options);
   if (deps.logger === undefined) throw new UsageError("--kubernetes is not available here");
   return kubernetesSnapshot(options, deps.logger);
-}
-
-function withStoredExamples(report: AuditReport, store: GraphStore): AuditReport {
-  const samples = new Map<string, readonly EdgeSample[]>();
-  for (const edge of edgesWantingExamples(report).slice(0, MAX_EXAMPLE_EDGES)) samples.set(edgeText(edge), edgeSamples(store, edge));
-  return withExamples(report, samples);
 }
 
 /**

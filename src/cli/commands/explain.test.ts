@@ -80,7 +80,7 @@ describe("hubble-auditor explain", () => {
   });
 
   it.each([
-    [["--from", "shop/db-0", "--to", "web", "--port", "80"], 'peer must be ns/workload or an IP address, got "web"'],
+    [["--from", "shop/db-0", "--to", "web", "--port", "80"], '--to: peer must be ns/workload or an IP address, got "web"'],
     [["--from", "shop/db-0", "--to", "shop/web", "--port", "http"], '--port must look like 80/TCP, got "http"'],
     [["--from", "shop/db-0", "--to", "shop/web", "--port", "80", "--semantics", "calico"], '--semantics must be cilium or upstream, got "calico"'],
   ])("usage error %j", async (args, message) => {

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
+import { resolvePeer } from "../../audit/index.js";
 import {
   compilePolicyModel,
   createPolicyEvaluator,
   explainEvaluation,
   formatProblem,
-  parseIp,
   parsePolicyDocuments,
   type ParsedPolicies,
   type PolicyEndpoint,
@@ -39,34 +39,17 @@ export function registerExplainCommand(program: Command, deps: PolicyCommandDeps
       const protocol = (m[2] ?? "TCP").toUpperCase();
       const parsed = parsePolicyDocuments((await deps.loadPolicyDocuments(raw.policies)).documents);
       for (const p of parsed.problems) deps.warn(`problem: ${formatProblem(p)}\n`);
-      const source = resolvePeer(parsed, raw.from, deps.warn);
-      const destination = resolvePeer(parsed, raw.to, deps.warn);
+      const source = endpointOf(parsed, "--from", raw.from, deps.warn);
+      const destination = endpointOf(parsed, "--to", raw.to, deps.warn);
       const evaluation = createPolicyEvaluator(compilePolicyModel(parsed), { semantics }).evaluate({ source, destination, protocol, port });
       deps.write(explainEvaluation(evaluation, { source: raw.from, destination: raw.to, port: `${port}/${protocol}` }));
     });
 }
 
-/**
- * Turns `ns/workload` or an IP into an endpoint. A workload is found among the given Pod
- * objects by pod name or owner name (a ReplicaSet `web-7d9f` counts for `web`); an IP
- * that is no known pod is a peer outside the cluster.
- */
-export function resolvePeer(parsed: ParsedPolicies, text: string, warn: (text: string) => void): PolicyEndpoint {
-  if (parseIp(text) !== undefined) {
-    const pod = parsed.pods.find((p) => p.ips.includes(text));
-    if (pod === undefined) return { labels: ["reserved:world"], ip: text };
-    return { labels: [], namespace: pod.namespace, podName: pod.name, ip: text };
-  }
-  const slash = text.indexOf("/");
-  if (slash <= 0 || slash === text.length - 1) throw new UsageError(`peer must be ns/workload or an IP address, got "${text}"`);
-  const namespace = text.slice(0, slash);
-  const workload = text.slice(slash + 1);
-  const pod = parsed.pods.find(
-    (p) => p.namespace === namespace && (p.name === workload || p.owners.some((o) => o.name === workload || o.name.startsWith(`${workload}-`))),
-  );
-  if (pod === undefined) {
-    warn(`warning: no Pod object for ${text}; using only its namespace labels\n`);
-    return { labels: [], namespace };
-  }
-  return { labels: [], namespace, podName: pod.name, ...(pod.ips[0] === undefined ? {} : { ip: pod.ips[0] }) };
+/** A peer of the command line as an endpoint; a UsageError names the flag of a malformed one. */
+function endpointOf(parsed: ParsedPolicies, flag: string, text: string, warn: (text: string) => void): PolicyEndpoint {
+  const resolved = resolvePeer(text, { pods: parsed.pods });
+  if (!resolved.ok) throw new UsageError(`${flag}: peer ${resolved.message}`);
+  if (resolved.note !== undefined) warn(`warning: ${resolved.note}\n`);
+  return resolved.endpoint;
 }

@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { create } from "tar";
+import { archiveOf } from "../../api/index.js";
 import type { OutputFile } from "../../recommend/index.js";
 import { UsageError } from "../usage-error.js";
 
@@ -30,14 +29,7 @@ export function writeFilesTo(dir: string, files: readonly OutputFile[]): void {
   }
 }
 
-/** Writes the files into a tar archive (gzip-compressed when the name ends in .tgz or .gz), via a private temporary directory. */
+/** Writes the files into a tar archive (gzip-compressed when the name ends in .tgz or .gz). */
 export async function writeTar(file: string, files: readonly OutputFile[]): Promise<void> {
-  const staging = mkdtempSync(join(tmpdir(), "hubble-auditor-recommend-"));
-  try {
-    writeFilesTo(staging, files);
-    // Fixed mtime and ownership make the archive depend only on its contents.
-    await create({ file, cwd: staging, gzip: /\.(tgz|gz)$/.test(file), portable: true, mtime: new Date(0) }, files.map((f) => f.path));
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+  writeFileSync(file, await archiveOf(files, { gzip: /\.(tgz|gz)$/.test(file) }));
 }

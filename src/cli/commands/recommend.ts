@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { edgeSamples, openGraphStore, queryGraph } from "../../graph/index.js";
-import type { GraphStore, ObservedGraph } from "../../graph/index.js";
+import { apiServerAddresses } from "../../api/index.js";
+import { openGraphStore, queryGraph } from "../../graph/index.js";
 import { isSemanticsName } from "../../policy/index.js";
 import { policiesToFiles, policiesToJson, policiesToYaml, recommendPolicies } from "../../recommend/index.js";
 import type { PolicyKindChoice, RecommendOptions, RecommendResult } from "../../recommend/index.js";
@@ -44,18 +44,6 @@ const KINDS: readonly PolicyKindChoice[] = ["networkpolicy", "cilium", "both"];
 
 function isKind(text: string): text is PolicyKindChoice {
   return (KINDS as readonly string[]).includes(text);
-}
-
-/** Addresses the API server was reached on, from stored sample connections (for NetworkPolicy ipBlock rules). */
-function apiServerAddresses(store: GraphStore, graph: ObservedGraph): string[] {
-  const out = new Set<string>();
-  for (const e of graph.edges.filter((x) => x.destination === "reserved:kube-apiserver")) {
-    for (const s of edgeSamples(store, e)) {
-      const ip = s.connection.destinationIp;
-      if (typeof ip === "string" && ip !== "") out.add(ip);
-    }
-  }
-  return [...out].sort();
 }
 
 function optionsOf(raw: RawOptions): Omit<RecommendOptions, "apiServerAddresses"> {

@@ -1,18 +1,29 @@
+import { Option } from "commander";
 import type { Command } from "commander";
 import type { Logger } from "pino";
+import { Analysis } from "../../api/index.js";
+import type { ApiServer } from "../../api/index.js";
+import { parseDuration } from "../../graph/index.js";
 import { openFlowStream } from "../../hubble/grpc/index.js";
 import type { FlowStream } from "../../hubble/grpc/index.js";
+import { isSemanticsName } from "../../policy/index.js";
+import type { SemanticsName } from "../../policy/index.js";
 import { IngestSummary, formatSummaryLine } from "../ingest/index.js";
+import { KUBERNETES_POLICIES, startDaemonPolicies } from "../setup/daemon-policies.js";
+import { readApiToken, startDaemonApi } from "../setup/daemon-api.js";
+import type { IngestView } from "../setup/daemon-api.js";
 import { ensureDemoCapture, startDemoReplay } from "../setup/demo.js";
+import { ensureDemoPolicies } from "../setup/demo-policies.js";
 import { openDaemonGraph } from "../setup/graph-daemon.js";
 import type { DaemonGraph } from "../setup/graph-daemon.js";
 import { persistFlows } from "../setup/graph-ingest.js";
-import type { PersistResult } from "../setup/graph-ingest.js";
 import { metricsListenOf, startDaemonMetrics } from "../setup/graph-metrics.js";
 import type { DaemonMetrics } from "../setup/graph-metrics.js";
 import { tlsFromFlags } from "../setup/graph-source.js";
+import { startPeriodicAudit } from "../setup/periodic-audit.js";
+import type { PeriodicAudit } from "../setup/periodic-audit.js";
 import { stopSignal } from "../stop-signal.js";
-import { parsePositiveInt } from "../usage-error.js";
+import { UsageError, parsePositiveInt } from "../usage-error.js";
 import type { WriterFlush } from "../../metrics/index.js";
 
 interface RawOptions {
@@ -23,9 +34,17 @@ interface RawOptions {
   readonly tlsServerName?: string;
   readonly tlsAllowInsecure?: boolean;
   readonly demo?: boolean;
+  readonly policies?: string[];
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly semantics: string;
   readonly dataDir: string;
   readonly db?: string;
   readonly retention: string;
+  readonly listen: string;
+  readonly apiTokenFile?: string;
+  readonly auditInterval: string;
+  readonly auditWindow: string;
   readonly summaryInterval: string;
   readonly metricsListen: string;
 }
@@ -39,68 +58,141 @@ export interface ServeDeps {
   readonly write?: (text: string) => void;
 }
 
+/** `--audit-interval` of the demo when none is given. */
+const DEMO_AUDIT_INTERVAL = "10s";
+
+/** The `--listen` value that turns the HTTP API off. */
+const OFF = "off";
+
+/** The environment variable that sets an option: `--audit-interval` → `HUBBLE_AUDITOR_AUDIT_INTERVAL`. */
+export function envVarOf(flag: string): string {
+  return `HUBBLE_AUDITOR_${flag.replace(/^--/, "").replace(/-/g, "_").toUpperCase()}`;
+}
+
+/** An option of `serve` that its environment variable can also set. */
+function option(flags: string, description: string, fallback?: string): Option {
+  const long = /--[a-z-]+/.exec(flags)?.[0] ?? flags;
+  const o = new Option(flags, description).env(envVarOf(long));
+  return fallback === undefined ? o : o.default(fallback);
+}
+
+interface Settings {
+  readonly interval: number;
+  readonly metricsListen: string | undefined;
+  readonly listen: string | undefined;
+  readonly token: string | undefined;
+  readonly auditIntervalMs: number;
+  readonly semantics: SemanticsName;
+}
+
+/** Checks every flag before anything starts; a UsageError names the bad one. */
+function settingsOf(raw: RawOptions): Settings {
+  const interval = parsePositiveInt("--summary-interval", raw.summaryInterval);
+  const metricsListen = metricsListenOf(raw.metricsListen);
+  const listen = raw.listen.trim().toLowerCase() === OFF ? undefined : raw.listen.trim();
+  const auditIntervalMs = parseDuration(raw.auditInterval);
+  if (auditIntervalMs === undefined || auditIntervalMs < 1000) throw new UsageError(`--audit-interval must be a duration of at least 1s such as 1m or 30s, got "${raw.auditInterval}"`);
+  if (parseDuration(raw.auditWindow) === undefined) throw new UsageError(`--audit-window must be a duration such as 7d or 24h, got "${raw.auditWindow}"`);
+  if (!isSemanticsName(raw.semantics)) throw new UsageError(`--semantics must be cilium or upstream, got "${raw.semantics}"`);
+  const policies = raw.policies ?? [];
+  if (policies.length === 0 && raw.demo !== true) throw new UsageError(`give the policies to audit against: --policies ${KUBERNETES_POLICIES} (the Kubernetes API) or --policies PATH...`);
+  if (policies.includes(KUBERNETES_POLICIES) && policies.length > 1) throw new UsageError(`--policies takes either ${KUBERNETES_POLICIES} or files and directories, not both`);
+  if ((raw.kubeconfig !== undefined || raw.context !== undefined) && !policies.includes(KUBERNETES_POLICIES)) throw new UsageError(`--kubeconfig and --context need --policies ${KUBERNETES_POLICIES}`);
+  const token = raw.apiTokenFile === undefined ? undefined : readApiToken(raw.apiTokenFile);
+  if (token !== undefined && listen === undefined) throw new UsageError("--api-token-file needs the API on (--listen)");
+  return { interval, metricsListen, listen, token, auditIntervalMs, semantics: raw.semantics };
+}
+
 /** Adds `hubble-auditor serve`: the long-running daemon. */
 export function registerServeCommand(program: Command, deps: ServeDeps): Command {
   return program
     .command("serve")
-    .description("ingest Hubble flows continuously and report what is observed (the daemon)")
-    .option("--hubble <address>", "Hubble Relay host:port, tls://host:port, or a node's unix:///var/run/cilium/hubble.sock", process.env.HUBBLE_AUDITOR_HUBBLE ?? "localhost:4245")
-    .option("--tls-ca <files...>", "PEM CA certificate(s) that sign the Hubble server certificate (turns TLS on)")
-    .option("--tls-cert <file>", "PEM client certificate for mTLS (needs --tls-key)")
-    .option("--tls-key <file>", "PEM private key of --tls-cert")
-    .option("--tls-server-name <name>", "name to verify the server certificate against, e.g. ui.hubble-relay.cilium.io")
-    .option("--tls-allow-insecure", "do not verify the server certificate (testing only)")
-    .option("--demo", "run on the built-in demo: a replay server on loopback streaming generated flows")
-    .option("--data-dir <dir>", "directory for the daemon's data", process.env.HUBBLE_AUDITOR_DATA_DIR ?? "./data")
-    .option("--db <file>", "graph database file (default: <data-dir>/hubble-auditor.db)", process.env.HUBBLE_AUDITOR_DB)
-    .option("--retention <duration>", "keep this much observed history (e.g. 14d, 48h; 0 keeps everything)", "14d")
-    .option("--summary-interval <seconds>", "seconds between summary lines (metrics of the stream and database follow the same pace)", "5")
-    .option("--metrics-listen <host:port>", "serve Prometheus metrics at http://<host:port>/metrics (port 0: any free port; off: no metrics)", process.env.HUBBLE_AUDITOR_METRICS_LISTEN ?? "0.0.0.0:9090")
-    .action(async (raw: RawOptions) => {
-      const interval = parsePositiveInt("--summary-interval", raw.summaryInterval);
-      const metricsListen = metricsListenOf(raw.metricsListen);
+    .description("the daemon: ingest Hubble flows continuously, keep the policy model current, audit periodically, serve the HTTP API and metrics")
+    .addOption(option("--hubble <address>", "Hubble Relay host:port, tls://host:port, or a node's unix:///var/run/cilium/hubble.sock", "localhost:4245"))
+    .addOption(option("--tls-ca <files...>", "PEM CA certificate(s) that sign the Hubble server certificate (turns TLS on)"))
+    .addOption(option("--tls-cert <file>", "PEM client certificate for mTLS (needs --tls-key)"))
+    .addOption(option("--tls-key <file>", "PEM private key of --tls-cert"))
+    .addOption(option("--tls-server-name <name>", "name to verify the server certificate against, e.g. ui.hubble-relay.cilium.io"))
+    .addOption(option("--tls-allow-insecure", "do not verify the server certificate (testing only)"))
+    .addOption(option("--policies <source...>", `${KUBERNETES_POLICIES} (watch the Kubernetes API) or policy files and directories (read again before every audit); required unless --demo`))
+    .addOption(option("--kubeconfig <file>", `with --policies ${KUBERNETES_POLICIES}: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)`))
+    .addOption(option("--context <name>", `with --policies ${KUBERNETES_POLICIES}: kubeconfig context`))
+    .addOption(option("--semantics <profile>", "policy semantics: cilium or upstream", "cilium"))
+    .addOption(option("--demo", "run on the built-in demo: a replay server on loopback streaming generated flows, and sample policies"))
+    .addOption(option("--data-dir <dir>", "directory for the daemon's data", "./data"))
+    .addOption(option("--db <file>", "graph database file (default: <data-dir>/hubble-auditor.db)"))
+    .addOption(option("--retention <duration>", "keep this much observed history (e.g. 14d, 48h; 0 keeps everything)", "14d"))
+    .addOption(option("--listen <host:port>", "serve the HTTP API (and /healthz, /readyz) here (port 0: any free port; off: no API)", "0.0.0.0:8080"))
+    .addOption(option("--api-token-file <file>", "require Authorization: Bearer <the file's token> on every API request but /healthz and /readyz"))
+    .addOption(option("--audit-interval <duration>", "recompute findings, readiness and metrics this often", "1m"))
+    .addOption(option("--audit-window <duration>", "the periodic audit's window, and the API's default since", "7d"))
+    .addOption(option("--summary-interval <seconds>", "seconds between summary lines (metrics of the stream and database follow the same pace)", "5"))
+    .addOption(option("--metrics-listen <host:port>", "serve Prometheus metrics at http://<host:port>/metrics (port 0: any free port; off: no metrics)", "0.0.0.0:9090"))
+    .action(async (raw: RawOptions, command: Command) => {
+      // The demo audits every 10 s unless told otherwise, so findings appear while one watches.
+      const demoPace = raw.demo === true && command.getOptionValueSource("auditInterval") === "default";
+      const settings = settingsOf(demoPace ? { ...raw, auditInterval: DEMO_AUDIT_INTERVAL } : raw);
       const write = deps.write ?? ((text: string) => process.stdout.write(text));
       const log = deps.logger.child({ module: "serve" });
-      // The graph opens first: a database that cannot be used stops the daemon before it starts.
-      const graph = openDaemonGraph({ db: raw.db, dataDir: raw.dataDir, retention: raw.retention, source: raw.demo === true ? "hubble:demo" : `hubble:${raw.hubble}`, log });
-      let metrics: DaemonMetrics | undefined;
-      try {
-        metrics = metricsListen === undefined ? undefined : await startDaemonMetrics(metricsListen, graph.store.file);
-      } catch (err) {
-        graph.close();
-        throw err;
-      }
-      if (metrics) write(`metrics: ${metrics.server.url}\n`);
+      const cleanup: (() => Promise<void> | void)[] = [];
+      const closeAll = async (): Promise<void> => {
+        for (const step of cleanup.reverse()) {
+          try {
+            await step();
+          } catch (err) {
+            log.warn({ err }, "shutdown step failed");
+          }
+        }
+      };
       const stop = stopSignal(deps.stop);
-      let address = raw.hubble;
-      let closeDemo: (() => Promise<void>) | undefined;
-      let stream: FlowStream;
+      cleanup.push(() => { stop.dispose(); });
+      let stream: FlowStream | undefined;
+      stop.signal.addEventListener("abort", () => { stream?.stop(); }, { once: true });
       try {
+        // The graph opens first: a database that cannot be used stops the daemon before it starts.
+        const graph = openDaemonGraph({ db: raw.db, dataDir: raw.dataDir, retention: raw.retention, source: raw.demo === true ? "hubble:demo" : `hubble:${raw.hubble}`, log });
+        cleanup.push(() => { graph.close(); });
+        const metrics = settings.metricsListen === undefined ? undefined : await startDaemonMetrics(settings.metricsListen, graph.store.file);
+        if (metrics) {
+          cleanup.push(() => metrics.close());
+          write(`metrics: ${metrics.server.url}\n`);
+        }
+        const sources = raw.policies !== undefined && raw.policies.length > 0 ? raw.policies : [ensureDemoPolicies(raw.dataDir)];
+        const auditRef: { current?: PeriodicAudit } = {};
+        const policies = await startDaemonPolicies({
+          sources, semantics: settings.semantics, log,
+          kube: { ...(raw.kubeconfig === undefined ? {} : { kubeconfig: raw.kubeconfig }), ...(raw.context === undefined ? {} : { context: raw.context }) },
+          onChange: () => { auditRef.current?.request(); },
+        });
+        cleanup.push(() => policies.stop());
+        const analysis = new Analysis({ store: graph.store, policies: () => policies.current(), now: Date.now, defaultSince: raw.auditWindow });
+        const audit = startPeriodicAudit({ analysis, policies, metrics: metrics?.metrics, intervalMs: settings.auditIntervalMs, window: raw.auditWindow, log });
+        auditRef.current = audit;
+        cleanup.push(() => { audit.stop(); });
+        const ingest: IngestView = { stream: undefined, summary: new IngestSummary(), storedConnections: () => 0, skipped: () => 0 };
+        let api: ApiServer | undefined;
+        if (settings.listen !== undefined) {
+          api = await startDaemonApi({ listen: settings.listen, token: settings.token, graph, retention: raw.retention, policies, analysis, audit, ingest, log });
+          const server = api;
+          cleanup.push(() => server.close());
+          write(`api: ${api.url}/api/v1\nhealth: ${api.url}/healthz ${api.url}/readyz · OpenAPI: ${api.url}/api/v1/openapi.json\n`);
+        }
+        let address = raw.hubble;
         if (raw.demo === true) {
           const capture = await ensureDemoCapture(raw.dataDir, log);
           const replay = await startDemoReplay(capture);
+          cleanup.push(() => replay.close());
           address = replay.address;
-          closeDemo = () => replay.close();
-          write(`demo: replaying ${capture} on ${address} (loopback gRPC, live, looping)\n`);
+          write(`demo: replaying ${capture} on ${address} (loopback gRPC, live, looping); policies from ${sources.join(", ")}\n`);
         }
+        if (stop.signal.aborted) return;
         // Resume where the stored graph stops; flows already stored are skipped, not recounted.
         stream = openFlowStream({ address, ...tlsFromFlags(raw), request: { follow: true, ...(graph.cursor ? { since: graph.cursor.time } : {}) } });
-      } catch (err) {
-        graph.close();
-        stop.dispose();
-        await closeDemo?.();
-        await metrics?.close();
-        throw err;
-      }
-      log.info({ address, db: graph.store.file, metrics: metrics?.server.url }, "ingesting Hubble flows into the graph");
-      stop.signal.addEventListener("abort", () => { stream.stop(); }, { once: true });
-      try {
-        await ingestWithSummary(stream, graph, { interval, write, log, metrics });
+        ingest.stream = stream;
+        log.info({ address, db: graph.store.file, api: api?.url, metrics: metrics?.server.url, policies: policies.description }, "ingesting Hubble flows into the graph");
+        await ingestWithSummary(stream, graph, ingest, { interval: settings.interval, write, log, metrics });
       } finally {
-        stop.dispose();
-        graph.close();
-        await closeDemo?.();
-        await metrics?.close();
+        await closeAll();
         log.info({}, "stopped");
       }
     });
@@ -109,20 +201,19 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
 async function ingestWithSummary(
   stream: FlowStream,
   graph: DaemonGraph,
+  ingest: IngestView,
   options: { interval: number; write: (text: string) => void; log: Logger; metrics: DaemonMetrics | undefined },
 ): Promise<void> {
-  const { metrics } = options;
-  const summary = new IngestSummary();
-  let persisted: PersistResult | undefined;
+  const { metrics, summary } = { metrics: options.metrics, summary: ingest.summary };
   let lastFlows = 0;
   let lastAt = Date.now();
+  let stored = (): number => 0;
   const print = (): void => {
     const now = Date.now();
     const rate = ((summary.totals.flows - lastFlows) * 1000) / Math.max(1, now - lastAt);
     lastFlows = summary.totals.flows;
     lastAt = now;
-    const stored = persisted ? ` · graph ${persisted.writer.stats.connections.toLocaleString("en-US")} connections stored` : "";
-    options.write(`${formatSummaryLine(summary.totals, rate, stream.state.status)}${stored}\n`);
+    options.write(`${formatSummaryLine(summary.totals, rate, stream.state.status)} · graph ${stored().toLocaleString("en-US")} connections stored\n`);
     metrics?.refresh(stream.state);
   };
   const timer = setInterval(print, options.interval * 1000);
@@ -139,7 +230,11 @@ async function ingestWithSummary(
           ...(metrics ? { onFlush: (flush: WriterFlush) => { metrics.onFlush(flush); } } : {}),
         },
       },
-      (result) => { persisted = result; },
+      (result) => {
+        stored = () => result.writer.stats.connections;
+        ingest.storedConnections = stored;
+        ingest.skipped = result.skipped;
+      },
     );
   } finally {
     clearInterval(timer);

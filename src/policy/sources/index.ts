@@ -2,6 +2,7 @@ export type { SourceDocument, SourceOrigin } from "../index.js";
 export type { FileProblem } from "./file-problem.js";
 export { DEFAULT_FILE_LIMITS, type FileLimits } from "./file-limits.js";
 export { loadPolicyFiles, type LoadedPolicyFiles, type LoadPolicyFilesOptions } from "./load-policy-files.js";
+export { parsePolicyText, type PolicyText } from "./policy-text.js";
 export { loadKubeConfig, type KubeConfigOptions } from "./kube-config.js";
 export { KubeConfigError, KubernetesApiError } from "./kubernetes-errors.js";
 export {

@@ -1,0 +1,218 @@
+import { FINDING_KINDS } from "../audit/index.js";
+
+/** Finding types the `type` parameter takes: the audit's kinds, plus `over-broad` for `over-broad-allow`. */
+export const FINDING_TYPES: readonly string[] = [...FINDING_KINDS, "over-broad"];
+
+type Schema = Readonly<Record<string, unknown>>;
+
+interface Parameter {
+  readonly name: string;
+  readonly in: "query";
+  readonly required?: boolean;
+  readonly description: string;
+  readonly schema: Schema;
+}
+
+const str = (description: string, extra: Schema = {}): Schema => ({ type: "string", description, ...extra });
+
+const P = {
+  namespace: { name: "namespace", in: "query", description: "only this namespace (an RFC 1123 label)", schema: str("namespace name", { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }) },
+  since: { name: "since", in: "query", description: "start of the window: a duration ago (24h, 7d, 90m) or an RFC 3339 time; default: the daemon's --audit-window", schema: str("duration or RFC 3339 time", { example: "24h" }) },
+  until: { name: "until", in: "query", description: "end of the window (exclusive; default now): a duration ago or an RFC 3339 time", schema: str("duration or RFC 3339 time") },
+  limit: { name: "limit", in: "query", description: "page size (1-1000, default 100)", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
+  offset: { name: "offset", in: "query", description: "items to skip (default 0)", schema: { type: "integer", minimum: 0, default: 0 } },
+  kind: { name: "kind", in: "query", description: "policy kinds to generate", schema: { type: "string", enum: ["networkpolicy", "cilium", "both"], default: "both" } },
+  l7: { name: "l7", in: "query", description: "add CiliumNetworkPolicy HTTP rules from observed methods and paths", schema: { type: "boolean", default: false } },
+  portRanges: { name: "portRanges", in: "query", description: "merge runs of contiguous observed ports into port ranges", schema: { type: "boolean", default: false } },
+  includeDrops: { name: "includeDrops", in: "query", description: "also allow connections Hubble reported dropped", schema: { type: "boolean", default: false } },
+  worldPrefix: { name: "worldPrefix", in: "query", description: "aggregate world IPv4 addresses to this prefix length", schema: { type: "integer", minimum: 8, maximum: 32, default: 32 } },
+} as const satisfies Record<string, Parameter>;
+
+const recommendParameters: readonly Parameter[] = [P.namespace, P.since, P.until, P.kind, P.l7, P.portRanges, P.includeDrops, P.worldPrefix];
+
+const json = (schema: Schema, description: string): Schema => ({ description, content: { "application/json": { schema } } });
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const errors = (...statuses: readonly number[]): Record<string, Schema> => {
+  const text: Record<number, string> = {
+    400: "a parameter is invalid (the error names it)", 401: "a bearer token is required or wrong", 413: "the body is too large",
+    415: "the body is not YAML or JSON", 500: "internal error (details only in the daemon's log)", 503: "the policy model is not loaded yet",
+  };
+  return Object.fromEntries(statuses.map((s) => [String(s), json(ref("Error"), text[s] ?? "error")]));
+};
+const window = { type: "object", required: ["since", "until"], properties: { since: { type: "string", format: "date-time" }, until: { type: "string", format: "date-time" } } };
+const page = (item: Schema): Schema => ({
+  type: "object",
+  required: ["total", "offset", "limit", "items"],
+  properties: { total: { type: "integer" }, offset: { type: "integer" }, limit: { type: "integer" }, nextOffset: { type: "integer" }, items: { type: "array", items: item } },
+});
+
+const check = { type: "object", required: ["name", "ok", "reason"], properties: { name: { type: "string" }, ok: { type: "boolean" }, reason: { type: "string" } } };
+
+/** The API's OpenAPI 3.1 document, served at /api/v1/openapi.json. A test keeps it true to the routes. */
+export const OPENAPI = {
+  openapi: "3.1.0",
+  info: {
+    title: "hubble-auditor",
+    version: "1",
+    description:
+      "Observed Cilium Hubble traffic against the cluster's network policies: the observed graph, audit findings, readiness for default-deny, least-privilege recommendations and what-if replays. Findings and recommendations are computed as of the last periodic refresh (generatedAt). Every endpoint but /healthz and /readyz needs `Authorization: Bearer <token>` when the daemon runs with --api-token-file.",
+  },
+  servers: [{ url: "/" }],
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["error"],
+        properties: {
+          error: {
+            type: "object",
+            required: ["status", "code", "message"],
+            properties: { status: { type: "integer" }, code: { type: "string" }, message: { type: "string" }, parameter: { type: "string" } },
+          },
+        },
+      },
+      Health: { type: "object", required: ["status", "checks"], properties: { status: { type: "string", enum: ["ok", "ready", "not-ready"] }, checks: { type: "array", items: check } } },
+      Status: {
+        type: "object",
+        required: ["version", "startedAt", "stream", "ingest", "graph", "policies", "audit"],
+        properties: {
+          version: { type: "string" },
+          startedAt: { type: "string", format: "date-time" },
+          stream: {
+            type: "object",
+            required: ["address", "status", "lastFlowTime", "lagSeconds", "reconnects", "lostEvents"],
+            properties: {
+              address: { type: "string" }, status: { type: "string" }, lastFlowTime: { type: ["string", "null"] }, lagSeconds: { type: ["number", "null"] },
+              reconnects: { type: "integer" }, lostEvents: { type: "object", additionalProperties: { type: "integer" } }, lastError: { type: ["string", "null"] },
+            },
+          },
+          ingest: {
+            type: "object",
+            required: ["flows", "connections", "lostEvents", "skipped"],
+            properties: { flows: { type: "integer" }, connections: { type: "integer" }, lostEvents: { type: "integer" }, skipped: { type: "integer" }, storedConnections: { type: "integer" } },
+          },
+          graph: { type: "object", required: ["file", "bytes"], properties: { file: { type: "string" }, bytes: { type: ["integer", "null"] }, retention: { type: "string" } } },
+          policies: { type: ["object", "null"], description: "null until the policy model is loaded" },
+          audit: { type: "object", required: ["lastRunAt", "durationSeconds", "intervalSeconds"], properties: { lastRunAt: { type: ["string", "null"] }, durationSeconds: { type: ["number", "null"] }, intervalSeconds: { type: "number" }, window: { type: "string" }, findings: { type: "object" } } },
+        },
+      },
+      Finding: {
+        type: "object",
+        required: ["id", "kind", "severity", "namespace", "summary", "evidence"],
+        properties: { id: { type: "string" }, kind: { type: "string", enum: [...FINDING_KINDS] }, severity: { type: "string", enum: ["high", "medium", "low"] }, namespace: { type: "string" }, summary: { type: "string" }, evidence: { type: "object" } },
+      },
+      Policy: { type: "object", required: ["apiVersion", "kind", "metadata", "spec"], properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec: { type: "object" } } },
+    },
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    "/healthz": {
+      get: { summary: "the process is alive", security: [], parameters: [], responses: { "200": json(ref("Health"), "alive") } },
+    },
+    "/readyz": {
+      get: {
+        summary: "ready to answer: database open, policy model loaded, Hubble stream connected or retrying within limits",
+        security: [], parameters: [],
+        responses: { "200": json(ref("Health"), "ready"), "503": json(ref("Health"), "not ready; each failing check says why") },
+      },
+    },
+    "/api/v1/openapi.json": {
+      get: { summary: "this document", parameters: [], responses: { "200": json({ type: "object", required: ["openapi", "paths"] }, "the OpenAPI document"), ...errors(401) } },
+    },
+    "/api/v1/status": {
+      get: { summary: "stream, ingestion, database, policy model and audit state", parameters: [], responses: { "200": json(ref("Status"), "daemon status"), ...errors(400, 401) } },
+    },
+    "/api/v1/graph": {
+      get: {
+        summary: "the observed graph of a window: identities and edges (JSON, edges paged) or Graphviz DOT (whole graph)",
+        parameters: [P.namespace, { name: "workload", in: "query", description: "edges with this workload at an end: ns/name or an identity key ns/Kind/name", schema: str("workload") }, P.since, P.until,
+          { name: "format", in: "query", description: "json (default) or dot", schema: { type: "string", enum: ["json", "dot"], default: "json" } }, P.limit, P.offset],
+        responses: {
+          "200": {
+            description: "the graph",
+            content: {
+              "application/json": { schema: { type: "object", required: ["window", "total", "offset", "limit", "identities", "edges"], properties: { window, total: { type: "integer" }, offset: { type: "integer" }, limit: { type: "integer" }, nextOffset: { type: "integer" }, identities: { type: "array" }, edges: { type: "array" } } } },
+              "text/vnd.graphviz": { schema: { type: "string" } },
+            },
+          },
+          ...errors(400, 401),
+        },
+      },
+    },
+    "/api/v1/findings": {
+      get: {
+        summary: "audit findings of a window, sorted by kind, namespace and id",
+        parameters: [{ name: "type", in: "query", description: `comma-separated finding types: ${FINDING_TYPES.join(", ")}`, schema: str("finding types", { example: "would-be-drop,policy-drop" }) },
+          P.namespace, P.since, P.until, P.limit, P.offset],
+        responses: {
+          "200": json({ allOf: [page(ref("Finding")), { type: "object", required: ["generatedAt", "window", "summary"], properties: { generatedAt: { type: "string" }, window, summary: { type: "object" } } }] }, "one page of findings"),
+          ...errors(400, 401, 503),
+        },
+      },
+    },
+    "/api/v1/namespaces": {
+      get: {
+        summary: "readiness for default-deny per namespace (the audit summary)",
+        parameters: [P.namespace, P.since, P.until],
+        responses: {
+          "200": json({ type: "object", required: ["generatedAt", "window", "namespaces"], properties: { generatedAt: { type: "string" }, window, namespaces: { type: "array", items: { type: "object", required: ["namespace", "connections", "surviving"] } } } }, "readiness per namespace"),
+          ...errors(400, 401, 503),
+        },
+      },
+    },
+    "/api/v1/recommendations": {
+      get: {
+        summary: "least-privilege policies for the observed traffic of a window, validated by replaying it",
+        parameters: recommendParameters,
+        responses: {
+          "200": json({ type: "object", required: ["generatedAt", "window", "policies", "warnings", "validation"], properties: { generatedAt: { type: "string" }, window, policies: { type: "array", items: ref("Policy") }, warnings: { type: "array" }, validation: { type: "object" } } }, "the recommended policies"),
+          ...errors(400, 401, 500),
+        },
+      },
+    },
+    "/api/v1/recommendations/download": {
+      get: {
+        summary: "the recommended policies as an attachment: one multi-document YAML file, or a tar.gz of per-namespace files with kustomization.yaml",
+        parameters: [...recommendParameters, { name: "format", in: "query", description: "yaml (default) or tar", schema: { type: "string", enum: ["yaml", "tar"], default: "yaml" } }],
+        responses: {
+          "200": { description: "the attachment", content: { "application/yaml": { schema: { type: "string" } }, "application/gzip": { schema: { type: "string", format: "binary" } } } },
+          ...errors(400, 401, 500),
+        },
+      },
+    },
+    "/api/v1/whatif": {
+      post: {
+        summary: "what proposed policies (the body: YAML or JSON manifests) would drop and leave unused in a window's traffic, without applying them",
+        parameters: [P.namespace, P.since, P.until],
+        requestBody: { required: true, content: { "application/yaml": { schema: { type: "string" } }, "application/json": { schema: {} } } },
+        responses: {
+          "200": json({ type: "object", required: ["generatedAt", "window", "policies", "dropped", "notIsolated", "unused", "problems"], properties: { generatedAt: { type: "string" }, window, policies: { type: "integer" }, dropped: { type: "array" }, notIsolated: { type: "array" }, unused: { type: "array" }, problems: { type: "array", items: { type: "string" } } } }, "the what-if report"),
+          ...errors(400, 401, 413, 415),
+        },
+      },
+    },
+    "/api/v1/explain": {
+      get: {
+        summary: "whether the current policies allow one connection, and which rules decide",
+        parameters: [
+          { name: "from", in: "query", required: true, description: "source: ns/workload or an IP address", schema: str("peer", { example: "shop/web" }) },
+          { name: "to", in: "query", required: true, description: "destination: ns/workload or an IP address", schema: str("peer", { example: "shop/api" }) },
+          { name: "port", in: "query", required: true, description: "port/protocol (TCP when no protocol is given)", schema: str("port", { example: "8080/TCP" }) },
+        ],
+        responses: {
+          "200": json({ type: "object", required: ["verdict", "egress", "ingress", "text", "peers"], properties: { verdict: { type: "string", enum: ["allowed", "denied"] }, egress: { type: "object" }, ingress: { type: "object" }, unsupported: { type: "array" }, text: { type: "string" }, peers: { type: "object" } } }, "the evaluation"),
+          ...errors(400, 401, 503),
+        },
+      },
+    },
+  },
+} as const;
+
+/** The query parameter names an operation documents (what its QueryReader accepts). */
+export function parametersOf(path: keyof typeof OPENAPI.paths, method: "get" | "post"): readonly string[] {
+  const item: Readonly<Record<string, { readonly parameters: readonly { readonly name: string }[] }>> = OPENAPI.paths[path];
+  const op = item[method];
+  if (op === undefined) throw new Error(`${method.toUpperCase()} ${path} is not documented`);
+  return op.parameters.map((p) => p.name);
+}

@@ -1,0 +1,54 @@
+import type { Request, Response, Router } from "express";
+import { policiesToFiles, policiesToYaml } from "../../recommend/index.js";
+import type { Recommendation } from "../../recommend/index.js";
+import type { Analysis, RecommendQuery } from "../analysis.js";
+import { archiveOf } from "../archive.js";
+import { HttpError } from "../http-error.js";
+import { isoTime, windowJson } from "../json-times.js";
+import { parametersOf } from "../openapi.js";
+import { QueryReader } from "../query-reader.js";
+
+function recommendQuery(q: QueryReader): RecommendQuery {
+  return {
+    namespace: q.namespace("namespace"), since: q.string("since"), until: q.string("until"),
+    kind: q.choice("kind", ["networkpolicy", "cilium", "both"] as const, "both"),
+    l7: q.boolean("l7", false), portRanges: q.boolean("portRanges", false), includeDrops: q.boolean("includeDrops", false),
+    worldPrefix: q.integer("worldPrefix", { min: 8, max: 32, fallback: 32 }),
+  };
+}
+
+function recommendation(analysis: Analysis, query: RecommendQuery): Recommendation {
+  const result = analysis.recommend(query);
+  if (!result.ok) {
+    // A recommendation that fails its own replay is a bug: reported, never handed out.
+    throw new HttpError(500, "recommendation-invalid", `the recommendation failed its own validation (${result.failure.kind}) and was withheld: ${result.failure.messages.slice(0, 3).join("; ")}`);
+  }
+  return result.recommendation;
+}
+
+/** `GET /api/v1/recommendations` (JSON) and `GET /api/v1/recommendations/download` (YAML or tar.gz attachment). */
+export function addRecommendationRoutes(router: Router, analysis: Analysis): void {
+  router.get("/api/v1/recommendations", (req: Request, res: Response) => {
+    const q = new QueryReader(req.query, parametersOf("/api/v1/recommendations", "get"));
+    const query = recommendQuery(q);
+    const r = recommendation(analysis, query);
+    res.json({
+      generatedAt: isoTime(analysis.asOfMs), window: windowJson(analysis.windowOf(query)),
+      namespace: query.namespace ?? null, kind: query.kind, traffic: r.traffic,
+      policies: r.policies.map((p) => p.object), warnings: r.warnings, validation: r.validation,
+    });
+  });
+  router.get("/api/v1/recommendations/download", async (req: Request, res: Response) => {
+    const q = new QueryReader(req.query, parametersOf("/api/v1/recommendations/download", "get"));
+    const query = recommendQuery(q);
+    const format = q.choice("format", ["yaml", "tar"] as const, "yaml");
+    const r = recommendation(analysis, query);
+    const base = `hubble-auditor-${query.namespace ?? "cluster"}-${query.kind}`;
+    if (format === "yaml") {
+      res.attachment(`${base}.yaml`).type("application/yaml; charset=utf-8").send(policiesToYaml(r.policies));
+      return;
+    }
+    const archive = await archiveOf(policiesToFiles(r.policies), { gzip: true });
+    res.attachment(`${base}.tar.gz`).type("application/gzip").send(archive);
+  });
+}

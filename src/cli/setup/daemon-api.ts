@@ -1,0 +1,115 @@
+import { readFileSync } from "node:fs";
+import type { Logger } from "pino";
+import { Analysis, createApiApp, policyCounts, startApiServer } from "../../api/index.js";
+import type { ApiServer, DaemonStatus, HealthCheck } from "../../api/index.js";
+import { toMillis } from "../../flows/index.js";
+import { probeGraphStore } from "../../graph/index.js";
+import type { FlowStreamState } from "../../hubble/grpc/index.js";
+import { sqliteFileBytes } from "../../metrics/index.js";
+import type { IngestSummary } from "../ingest/index.js";
+import { packageVersion } from "../package-info.js";
+import { UsageError } from "../usage-error.js";
+import type { DaemonGraph } from "./graph-daemon.js";
+import type { DaemonPolicies } from "./daemon-policies.js";
+import type { PeriodicAudit } from "./periodic-audit.js";
+
+/** How long the Hubble stream may stay disconnected (retrying) before the daemon reports not ready. */
+export const STREAM_RETRY_LIMIT_MS = 5 * 60_000;
+
+/** Longest bearer token file read. */
+const MAX_TOKEN_BYTES = 4096;
+
+/** Reads `--api-token-file`: one token (surrounding whitespace ignored); a UsageError names the file otherwise. */
+export function readApiToken(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`--api-token-file ${file}: cannot read it (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const token = text.trim();
+  if (token === "" || token.length > MAX_TOKEN_BYTES || /\s/.test(token)) {
+    throw new UsageError(`--api-token-file ${file}: must hold one token of 1 to ${MAX_TOKEN_BYTES} characters without spaces`);
+  }
+  return token;
+}
+
+/** What the API reports about ingestion; filled in once the stream runs. */
+export interface IngestView {
+  stream: { state: FlowStreamState } | undefined;
+  readonly summary: IngestSummary;
+  storedConnections: () => number;
+  skipped: () => number;
+}
+
+/** Options of {@link startDaemonApi}. */
+export interface DaemonApiOptions {
+  readonly listen: string;
+  readonly token: string | undefined;
+  readonly graph: DaemonGraph;
+  readonly retention: string;
+  readonly policies: DaemonPolicies;
+  readonly analysis: Analysis;
+  readonly audit: PeriodicAudit;
+  readonly ingest: IngestView;
+  readonly log: Logger;
+}
+
+/** Builds the status document and readiness checks from the daemon's parts and serves the API. */
+export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServer> {
+  const startedAt = new Date().toISOString();
+  const version = packageVersion();
+  const { ingest, graph } = options;
+  let downSinceMs: number | undefined;
+
+  const streamCheck = (): HealthCheck => {
+    const state = ingest.stream?.state;
+    if (state === undefined) return { name: "hubble-stream", ok: false, reason: "not started yet" };
+    if (state.status === "connected" || (state.status === "connecting" && state.reconnects === 0)) {
+      downSinceMs = undefined;
+      return { name: "hubble-stream", ok: true, reason: `${state.status} to ${state.address}` };
+    }
+    if (state.status === "stopped") return { name: "hubble-stream", ok: false, reason: "the stream has stopped" };
+    downSinceMs ??= Date.now();
+    const downMs = Date.now() - downSinceMs;
+    const why = state.lastError ? `: ${state.lastError.message}` : "";
+    return {
+      name: "hubble-stream", ok: downMs < STREAM_RETRY_LIMIT_MS,
+      reason: `${state.status} to ${state.address} for ${Math.round(downMs / 1000)}s (limit ${STREAM_RETRY_LIMIT_MS / 1000}s)${why}`,
+    };
+  };
+  const checks = (): readonly HealthCheck[] => {
+    const db = probeGraphStore(graph.store);
+    return [
+      { name: "database", ok: db === undefined, reason: db ?? `${graph.store.file} is open` },
+      options.policies.check(),
+      streamCheck(),
+    ];
+  };
+  const status = (): DaemonStatus => {
+    const state = ingest.stream?.state;
+    const last = state?.lastFlowTime === undefined ? undefined : toMillis(state.lastFlowTime);
+    const snapshot = options.policies.current();
+    const counts = snapshot === undefined ? undefined : policyCounts(snapshot);
+    const audit = options.audit.last;
+    const totals = ingest.summary.totals;
+    return {
+      version, startedAt,
+      stream: {
+        address: state?.address ?? "", status: state?.status ?? "starting",
+        lastFlowTime: last === undefined ? null : new Date(last).toISOString(),
+        lagSeconds: last === undefined ? null : Math.max(0, (Date.now() - last) / 1000),
+        reconnects: state?.reconnects ?? 0, lostEvents: state?.lostEvents ?? {}, lastError: state?.lastError?.message ?? null,
+      },
+      ingest: { flows: totals.flows, connections: totals.connections, lostEvents: totals.lostEvents, skipped: ingest.skipped(), storedConnections: ingest.storedConnections() },
+      graph: { file: graph.store.file, bytes: sqliteFileBytes(graph.store.file) ?? null, retention: options.retention },
+      policies: counts === undefined ? null : (({ loadedAtMs, ...rest }) => ({ ...rest, loadedAt: new Date(loadedAtMs).toISOString(), source: options.policies.description }))(counts),
+      audit: {
+        lastRunAt: audit === undefined ? null : new Date(audit.atMs).toISOString(), durationSeconds: audit?.seconds ?? null,
+        intervalSeconds: options.audit.intervalMs / 1000, window: options.audit.window, findings: audit?.findings ?? {},
+      },
+    };
+  };
+  const app = createApiApp({ analysis: options.analysis, store: graph.store, status, checks, logger: options.log, token: options.token });
+  return startApiServer(app, options.listen);
+}
