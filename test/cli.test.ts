@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli, startCli, waitForOutput } from "./cli-process.js";
+import { CLI, runCli, startCli, waitForOutput } from "./cli-process.js";
 
 const COMMANDS = [
   ["serve"], ["replay"], ["generate"], ["ingest"], ["graph"], ["policies", "check"], ["simulate"], ["explain"],
@@ -24,6 +25,10 @@ describe("the command line", () => {
     ["an unknown option", ["serve", "--bogus"], "unknown option '--bogus'"],
     ["an unknown command", ["frobnicate"], "unknown command 'frobnicate'"],
     ["a bad option value", ["serve", "--summary-interval", "soon"], "--summary-interval must be a positive integer"],
+    ["serve without policies", ["serve", "--hubble", "127.0.0.1:1"], "give the policies to audit against: --policies k8s"],
+    ["a bad audit interval", ["serve", "--demo", "--audit-interval", "soon"], "--audit-interval must be a duration"],
+    ["a missing token file", ["serve", "--demo", "--api-token-file", "/nonexistent/token"], "--api-token-file /nonexistent/token: cannot read it"],
+    ["k8s mixed with files", ["serve", "--policies", "k8s", "p.yaml"], "--policies takes either k8s or files and directories, not both"],
     ["a missing required option", ["replay"], "required option '--file <path>' not specified"],
   ])("rejects %s with exit code 2 and one line", async (_name, args, message) => {
     const result = await runCli(args);
@@ -44,5 +49,29 @@ describe("serve --demo", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     child.kill("SIGINT");
     expect(await exited).toBe(0);
+  });
+});
+
+describe("serve's environment variables", () => {
+  it("every option has one, and the README documents each", async () => {
+    const help = (await runCli(["serve", "--help"])).stdout;
+    const vars = [...help.matchAll(/env:\s+(HUBBLE_AUDITOR_[A-Z_]+)/g)].map((m) => m[1] ?? "");
+    const options = [...help.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1] ?? "").filter((o) => o !== "--help");
+    expect(vars).toHaveLength(options.length);
+    const readme = readFileSync(join(import.meta.dirname, "../README.md"), "utf8");
+    for (const v of vars) expect(readme, v).toContain(`\`${v}\``);
+  });
+
+  it("are read: a bad value from the environment is refused like the flag", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hubble-auditor-env-"));
+    try {
+      writeFileSync(join(dir, "empty-token"), "\n");
+      const run = (env: Record<string, string>): { status: number | null; stderr: string } =>
+        spawnSync(process.execPath, [CLI, "serve", "--demo", "--data-dir", dir], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, encoding: "utf8", timeout: 20_000 });
+      expect(run({ HUBBLE_AUDITOR_AUDIT_INTERVAL: "soon" })).toMatchObject({ status: 2, stderr: expect.stringContaining('--audit-interval must be a duration of at least 1s such as 1m or 30s, got "soon"') as unknown });
+      expect(run({ HUBBLE_AUDITOR_API_TOKEN_FILE: join(dir, "empty-token") })).toMatchObject({ status: 2, stderr: expect.stringContaining("must hold one token") as unknown });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
