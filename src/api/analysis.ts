@@ -32,7 +32,7 @@ export interface AnalysisOptions {
   readonly now: () => number;
   /** Start of the default window as a duration (`7d`): the periodic audit's window and the default `since`. */
   readonly defaultSince: string;
-  /** Results kept per generation, at most (oldest dropped first); default 64. */
+  /** Results kept per generation and kind, at most (oldest dropped first); default 16. Audits of large graphs are big. */
   readonly maxCached?: number;
 }
 
@@ -59,7 +59,7 @@ export class Analysis {
   constructor(private readonly options: AnalysisOptions) {
     this.atMs = options.now();
     this.snapshot = options.policies();
-    this.maxCached = options.maxCached ?? 64;
+    this.maxCached = options.maxCached ?? 16;
   }
 
   /** Time (ms) the current generation's answers are computed as of. */
