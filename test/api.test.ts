@@ -94,8 +94,10 @@ interface StatusBody {
 /** Waits until every flow is stored and an audit ran after that (the API then answers on all of it). */
 async function settled(api: string, token: string | undefined): Promise<StatusBody> {
   let stableSince: number | undefined;
-  for (let i = 0; i < 240; i++) {
+  let last: StatusBody | undefined;
+  for (let i = 0; i < 480; i++) {
     const status = (await json(`${api}/status`, token)) as unknown as StatusBody; // shape checked by the OpenAPI test
+    last = status;
     const { flows, connections, storedConnections } = status.ingest;
     if (flows === FLOWS && connections > 0 && storedConnections === connections) {
       stableSince ??= Date.now();
@@ -103,7 +105,7 @@ async function settled(api: string, token: string | undefined): Promise<StatusBo
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error("the daemon did not store every flow and audit it in time");
+  throw new Error(`the daemon did not store every flow and audit it in time; last status: ${JSON.stringify(last)}`);
 }
 
 async function untar(body: ArrayBuffer): Promise<Map<string, string>> {
@@ -142,7 +144,7 @@ describe("HTTP API of serve, fed by a replay server over gRPC", () => {
     }
     server.start();
     await settled(api, TOKEN);
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     if (daemon !== undefined) expect(await stopDaemon(daemon)).toBe(0);

@@ -50,6 +50,7 @@ const ALL_TIME: TimeWindow = { sinceMs: 0, untilMs: Number.MAX_SAFE_INTEGER };
  */
 export class Analysis {
   private atMs: number;
+  private generationNumber = 0;
   private snapshot: PolicySnapshot | undefined;
   private latestAudit: AuditReport | undefined;
   private readonly audits: Map<string, AuditReport> = new Map();
@@ -60,6 +61,11 @@ export class Analysis {
     this.atMs = options.now();
     this.snapshot = options.policies();
     this.maxCached = options.maxCached ?? 16;
+  }
+
+  /** Counts refreshes: answers of one generation never change. */
+  get generation(): number {
+    return this.generationNumber;
   }
 
   /** Time (ms) the current generation's answers are computed as of. */
@@ -80,6 +86,7 @@ export class Analysis {
   /** Starts a new generation now; returns its cluster-wide audit (undefined while no policy model is loaded). */
   refresh(): AuditReport | undefined {
     this.atMs = this.options.now();
+    this.generationNumber++;
     this.snapshot = this.options.policies();
     this.audits.clear();
     this.recommendations.clear();

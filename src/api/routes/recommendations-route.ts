@@ -7,6 +7,8 @@ import { HttpError } from "../http-error.js";
 import { isoTime, windowJson } from "../json-times.js";
 import { parametersOf } from "../openapi.js";
 import { QueryReader } from "../query-reader.js";
+import { jsonBody } from "../response-cache.js";
+import type { ResponseCache } from "../response-cache.js";
 
 function recommendQuery(q: QueryReader): RecommendQuery {
   return {
@@ -27,28 +29,28 @@ function recommendation(analysis: Analysis, query: RecommendQuery): Recommendati
 }
 
 /** `GET /api/v1/recommendations` (JSON) and `GET /api/v1/recommendations/download` (YAML or tar.gz attachment). */
-export function addRecommendationRoutes(router: Router, analysis: Analysis): void {
-  router.get("/api/v1/recommendations", (req: Request, res: Response) => {
-    const q = new QueryReader(req.query, parametersOf("/api/v1/recommendations", "get"));
-    const query = recommendQuery(q);
-    const r = recommendation(analysis, query);
-    res.json({
-      generatedAt: isoTime(analysis.asOfMs), window: windowJson(analysis.windowOf(query)),
-      namespace: query.namespace ?? null, kind: query.kind, traffic: r.traffic,
-      policies: r.policies.map((p) => p.object), warnings: r.warnings, validation: r.validation,
+export function addRecommendationRoutes(router: Router, analysis: Analysis, cache: ResponseCache): void {
+  router.get("/api/v1/recommendations", async (req: Request, res: Response) => {
+    await cache.send(req, res, analysis.generation, () => {
+      const q = new QueryReader(req.query, parametersOf("/api/v1/recommendations", "get"));
+      const query = recommendQuery(q);
+      const r = recommendation(analysis, query);
+      return jsonBody({
+        generatedAt: isoTime(analysis.asOfMs), window: windowJson(analysis.windowOf(query)),
+        namespace: query.namespace ?? null, kind: query.kind, traffic: r.traffic,
+        policies: r.policies.map((p) => p.object), warnings: r.warnings, validation: r.validation,
+      });
     });
   });
   router.get("/api/v1/recommendations/download", async (req: Request, res: Response) => {
-    const q = new QueryReader(req.query, parametersOf("/api/v1/recommendations/download", "get"));
-    const query = recommendQuery(q);
-    const format = q.choice("format", ["yaml", "tar"] as const, "yaml");
-    const r = recommendation(analysis, query);
-    const base = `hubble-auditor-${query.namespace ?? "cluster"}-${query.kind}`;
-    if (format === "yaml") {
-      res.attachment(`${base}.yaml`).type("application/yaml; charset=utf-8").send(policiesToYaml(r.policies));
-      return;
-    }
-    const archive = await archiveOf(policiesToFiles(r.policies), { gzip: true });
-    res.attachment(`${base}.tar.gz`).type("application/gzip").send(archive);
+    await cache.send(req, res, analysis.generation, async () => {
+      const q = new QueryReader(req.query, parametersOf("/api/v1/recommendations/download", "get"));
+      const query = recommendQuery(q);
+      const format = q.choice("format", ["yaml", "tar"] as const, "yaml");
+      const r = recommendation(analysis, query);
+      const base = `hubble-auditor-${query.namespace ?? "cluster"}-${query.kind}`;
+      if (format === "yaml") return { type: "application/yaml; charset=utf-8", body: policiesToYaml(r.policies), attachment: `${base}.yaml` };
+      return { type: "application/gzip", body: await archiveOf(policiesToFiles(r.policies), { gzip: true }), attachment: `${base}.tar.gz` };
+    });
   });
 }

@@ -1,0 +1,60 @@
+import type { Request, Response } from "express";
+
+/** A response body ready to send. */
+export interface CachedBody {
+  readonly type: string;
+  readonly body: string | Buffer;
+  /** File name for `Content-Disposition: attachment`; undefined: inline. */
+  readonly attachment?: string;
+}
+
+/**
+ * Encoded responses of the current analysis generation, keyed by request URL. Findings and
+ * recommendations change only when a new generation starts, so a repeated request is
+ * answered from its encoded bytes instead of being serialized again: the event loop that
+ * ingests flows spends almost nothing on it. Bounded by total bytes (oldest entries go
+ * first); a body larger than a quarter of the bound is never kept.
+ */
+export class ResponseCache {
+  private generation = -1;
+  private readonly entries = new Map<string, CachedBody>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = 32 * 1024 * 1024) {}
+
+  /** Sends the cached body for this URL in `generation`, or produces, sends and keeps it. */
+  async send(req: Request, res: Response, generation: number, produce: () => CachedBody | Promise<CachedBody>): Promise<void> {
+    if (generation !== this.generation) {
+      this.entries.clear();
+      this.bytes = 0;
+      this.generation = generation;
+    }
+    const key = req.originalUrl;
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = await produce();
+      // The generation may have moved on while an archive was built; keep only what is current.
+      if (generation === this.generation) this.keep(key, entry);
+    }
+    if (entry.attachment !== undefined) res.attachment(entry.attachment);
+    res.type(entry.type).send(entry.body);
+  }
+
+  private keep(key: string, entry: CachedBody): void {
+    const size = entry.body.length;
+    if (size > this.maxBytes / 4) return;
+    while (this.bytes + size > this.maxBytes) {
+      const oldest = this.entries.entries().next();
+      if (oldest.done === true) break;
+      this.entries.delete(oldest.value[0]);
+      this.bytes -= oldest.value[1].body.length;
+    }
+    this.entries.set(key, entry);
+    this.bytes += size;
+  }
+}
+
+/** A JSON response body. */
+export function jsonBody(value: unknown): CachedBody {
+  return { type: "application/json; charset=utf-8", body: JSON.stringify(value) };
+}
