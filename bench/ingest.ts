@@ -5,16 +5,18 @@
 //   (b)  ours: decoding and normalization into identities and connections.
 // The target is (b)/(a) ≥ 0.8; (b)/(a0) is printed too. Options:
 //   --flows N (default 500000)  --rounds R (default 3)  --workloads W (default 0: base app)
+//   --summary-json FILE (also write the figures for `npm run bench`)
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { writeCapture } from "./harness/capture-file.js";
 import { fmt, median } from "./harness/stats.js";
+import { atLeastRow, infoRow, writeSummary } from "./harness/summary.js";
 import type { ClientResult } from "./harness/client-process.js";
 import { measureIngest } from "./ingest-harness.js";
 
 const { values } = parseArgs({
-  options: { flows: { type: "string", default: "500000" }, rounds: { type: "string", default: "3" }, workloads: { type: "string", default: "0" } },
+  options: { flows: { type: "string", default: "500000" }, rounds: { type: "string", default: "3" }, workloads: { type: "string", default: "0" }, "summary-json": { type: "string" } },
 });
 const flows = Number(values.flows);
 const rounds = Number(values.rounds);
@@ -57,3 +59,13 @@ process.stdout.write(
     "",
   ].join("\n"),
 );
+writeSummary(values["summary-json"], {
+  bench: "ingest",
+  rows: [
+    infoRow("(a0) grpc-js, bytes only", rate(m.runs.raw), "msgs/s"),
+    infoRow("(a) grpc-js + proto-loader", rate(m.runs.grpc), "msgs/s"),
+    infoRow("(b) ours: decode + normalize", rate(m.runs.ours), "msgs/s"),
+    atLeastRow("ratio (b)/(a)", ratio, "ratio", 0.8, "0.80"),
+    infoRow("ratio (b)/(a0)", transportRatio, "ratio"),
+  ],
+});

@@ -5,6 +5,8 @@
  * reused endpoint objects.
  * `--write-policies DIR --from-flows FILE` instead writes about three policies per workload
  * seen in a flow file (from `hubble-auditor generate`) into DIR, for timing `simulate`.
+ * Options: `--flows N` evaluations per mode (default 1,000,000), `--summary-json FILE` (also
+ * write the figures for `npm run bench`).
  * Run: `npx tsx bench/policy.ts`, or `npm run build && node dist/bench/policy.js`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,11 +21,20 @@ import {
   type PolicyEndpoint,
   type SourceDocument,
 } from "../src/policy/index.js";
+import { atLeastRow, infoRow, writeSummary } from "./harness/summary.js";
+
+/** The value after `name` on the command line; undefined when the option is absent. */
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
 
 const NAMESPACES = 500;
 const POLICIES_PER_NAMESPACE = 4;
 const PODS_PER_NAMESPACE = 8;
-const FLOWS = 1_000_000;
+const FLOWS = Number(option("--flows") ?? 1_000_000);
+/** Evaluations per CPU-second that every evaluation mode must reach. */
+const EVALUATION_TARGET = 200_000;
 
 let seed = 42;
 function random(n: number): number {
@@ -238,3 +249,10 @@ process.stdout.write(
     "",
   ].join("\n"),
 );
+writeSummary(option("--summary-json"), {
+  bench: "policy",
+  rows: [
+    infoRow("parse+compile", (policyCount / compileMs) * 1000, "policies/s"),
+    ...results.map((r) => atLeastRow(`evaluate, ${MODE_TEXT[r.mode]}`, (FLOWS / r.cpuMs) * 1000, "evaluations/CPU-s", EVALUATION_TARGET, "200,000")),
+  ],
+});

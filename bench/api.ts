@@ -1,0 +1,241 @@
+// npm run bench:api — the daemon's HTTP API under load while it ingests, and what that load
+// costs ingestion. `hubble-auditor serve` runs in its own process against a replay server
+// (another process, pre-encoded messages over loopback gRPC) with a sample policy set for the
+// generator's app (bench/harness/api-policies.ts).
+//
+// The graph must not be empty while the API is measured (findings and recommendations on an
+// empty graph cost nothing), so a first capture (--preload flows) is stored up front, in this
+// process, under the daemon's cursor name for the replay server. Every phase then starts a
+// fresh daemon on a copy of that database: the daemon resumes from the cursor and streams a
+// second capture of the same app (--flows flows, later times, both ending before now so
+// retention and time windows see them as recent). Phases:
+//   idle  no API traffic, only the status poll;
+//   load  K clients (--clients, default 8), each looping GET findings?limit=100 and GET
+//         recommendations?kind=cilium one request at a time (closed loop unless --think-ms),
+//         from the moment the API listens until the second capture is in; then the same
+//         load for --rest-seconds more on the finished graph (latency without ingestion).
+// Both phases poll GET status every --poll-ms (own connection); the ingest rate is taken
+// between the daemon's 10% and 90% flow counts, so startup and the final flush are left out.
+// Rounds alternate the order (idle, load; then load, idle) to spread machine drift. The
+// daemon audits every --audit-interval seconds (5 here, 1m by default): each phase then sees
+// several analysis generations, and the first request after each one pays for recomputing.
+// Options: --flows N (300000) --preload N (300000) --clients K (8) --rounds R (2)
+//   --workloads W (0: base app) --audit-interval S (5) --think-ms T (0) --rest-seconds S (3)
+//   --poll-ms P (100) --summary-json FILE
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { writeSamplePolicies } from "./harness/api-policies.js";
+import { writeCaptureFile } from "./harness/capture-file.js";
+import { startDaemon } from "./harness/daemon-process.js";
+import { copyGraph, seedGraph } from "./harness/graph-seed.js";
+import { runLoad } from "./harness/http-load.js";
+import type { EndpointLoad } from "./harness/http-load.js";
+import { followIngest, windowRate } from "./harness/ingest-progress.js";
+import type { WindowRate } from "./harness/ingest-progress.js";
+import { startReplayProcess } from "./harness/replay-process.js";
+import { fmt, median, percentile } from "./harness/stats.js";
+import { atMostRow, infoRow, writeSummary } from "./harness/summary.js";
+import type { SummaryRow } from "./harness/summary.js";
+
+const { values } = parseArgs({
+  options: {
+    flows: { type: "string", default: "300000" }, preload: { type: "string", default: "300000" },
+    clients: { type: "string", default: "8" }, rounds: { type: "string", default: "2" }, workloads: { type: "string", default: "0" },
+    "audit-interval": { type: "string", default: "5" }, "think-ms": { type: "string", default: "0" },
+    "rest-seconds": { type: "string", default: "3" }, "poll-ms": { type: "string", default: "100" }, "summary-json": { type: "string" },
+  },
+});
+const flows = Number(values.flows);
+const preload = Number(values.preload);
+const clients = Number(values.clients);
+const rounds = Number(values.rounds);
+const workloads = Number(values.workloads);
+const thinkMs = Number(values["think-ms"]);
+const restSeconds = Number(values["rest-seconds"]);
+const ENDPOINTS = ["findings?limit=100", "recommendations?kind=cilium"] as const;
+/** Virtual lines per second of the generator (its default). */
+const GENERATOR_RATE = 1000;
+
+const log = (text: string): void => { process.stderr.write(`${text}\n`); };
+
+type Phase = "idle" | "load";
+
+interface PhaseResult {
+  readonly phase: Phase;
+  readonly rate: WindowRate;
+  readonly peakRssMb: number;
+  readonly exit: string;
+  /** Endpoint loads while ingesting and after (load phase only). */
+  readonly during: readonly EndpointLoad[];
+  readonly rest: readonly EndpointLoad[];
+  readonly loadSeconds: number;
+  /** CPU seconds this process (the load clients) used during the load. */
+  readonly clientCpuSeconds: number;
+}
+
+const work = mkdtempSync(join(tmpdir(), "hubble-auditor-bench-api-"));
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const policies = writeSamplePolicies(join(work, "policies"));
+  // Both captures end well before now: spans are flows / rate seconds, with 20% to spare.
+  const span = (n: number): number => Math.ceil((n / GENERATOR_RATE) * 1.2) * 1000;
+  const firstStart = Date.now() - span(preload) - span(flows) - 600_000;
+  const secondStart = firstStart + span(preload) + 60_000;
+  log(`generating ${fmt(preload)} + ${fmt(flows)} flows (workloads=${workloads}) ...`);
+  const first = join(work, "first.ndjson");
+  const second = join(work, "second.ndjson");
+  await writeCaptureFile(first, { flows: preload, workloads, seed: 11, startMs: firstStart });
+  await writeCaptureFile(second, { flows, workloads, seed: 11, startMs: secondStart });
+  const replay = await startReplayProcess(second, flows + 16);
+  try {
+    const seedDb = join(work, "seed.db");
+    const seeded = await seedGraph({ capture: first, db: seedDb, source: `hubble:${replay.address}` });
+    log(`stored the first capture: ${fmt(seeded.flows)} flows, ${fmt(seeded.connections)} connections`);
+    const results: PhaseResult[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const order: readonly Phase[] = round % 2 === 1 ? ["idle", "load"] : ["load", "idle"];
+      for (const phase of order) {
+        const r = await runPhase(phase, { seedDb, hubble: replay.address, policies, db: join(work, `graph-${round}-${phase}.db`) });
+        results.push(r);
+        log(`round ${round}/${rounds} ${phase}: ${fmt(r.rate.flowsPerSecond)} flows/s${phase === "load" ? `, ${r.during.map((e) => `${e.path} ${e.latenciesMs.length} requests p50 ${percentile(e.latenciesMs, 50).toFixed(1)} ms`).join(", ")}` : ""}`);
+      }
+    }
+    report(results, seeded);
+  } finally {
+    await replay.stop();
+  }
+}
+
+async function runPhase(phase: Phase, o: { seedDb: string; hubble: string; policies: string; db: string }): Promise<PhaseResult> {
+  copyGraph(o.seedDb, o.db);
+  const daemon = await startDaemon({ hubble: o.hubble, policies: [o.policies], db: o.db, auditIntervalSeconds: Number(values["audit-interval"]) });
+  const controller = new AbortController();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const during = phase === "load" ? runLoad({ api: daemon.api, paths: ENDPOINTS, clients, signal: controller.signal, thinkMs }) : Promise.resolve([]);
+  let rest: readonly EndpointLoad[] = [];
+  try {
+    const followed = await followIngest({
+      api: daemon.api, target: flows, intervalMs: Number(values["poll-ms"]), cpuSeconds: () => daemon.cpuSeconds(),
+      stopReason: () => { const exit = daemon.exited(); return exit === undefined ? undefined : `daemon exited (${exit}) while ingesting`; },
+    });
+    controller.abort();
+    if (followed.failure !== undefined) {
+      const none = (followed.samples.at(-1)?.flows ?? 0) === 0 ? " (no flow at all: did the daemon resume from the seeded cursor?)" : "";
+      throw new Error(`${phase} phase: ${followed.failure}${none}`);
+    }
+    const rate = windowRate(followed.samples, flows * 0.1, flows * 0.9);
+    const duringLoad = await during;
+    const loadSeconds = (performance.now() - t0) / 1000;
+    const clientCpu = process.cpuUsage(cpu0);
+    if (phase === "load" && restSeconds > 0) {
+      const restController = new AbortController();
+      const restRun = runLoad({ api: daemon.api, paths: ENDPOINTS, clients, signal: restController.signal, thinkMs });
+      setTimeout(() => { restController.abort(); }, restSeconds * 1000);
+      rest = await restRun;
+    }
+    const peakRssMb = daemon.peakRssMb();
+    const exit = await daemon.stop();
+    return { phase, rate, peakRssMb, exit, during: duringLoad, rest, loadSeconds, clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6 };
+  } finally {
+    controller.abort();
+    await during.catch(() => []);
+    await daemon.stop();
+    rmSync(o.db, { force: true });
+    rmSync(`${o.db}-wal`, { force: true });
+    rmSync(`${o.db}-shm`, { force: true });
+  }
+}
+
+type Period = "during" | "rest";
+
+/** All requests of one endpoint in one period (while ingesting, or after) over every round. */
+function pooled(results: readonly PhaseResult[], period: Period, path: string): EndpointLoad & { seconds: number } {
+  const parts = results.flatMap((r) => r[period].filter((e) => e.path === path).map((e) => ({ e, seconds: period === "rest" ? restSeconds : r.loadSeconds })));
+  return {
+    path,
+    latenciesMs: parts.flatMap((p) => p.e.latenciesMs),
+    errors: parts.reduce((n, p) => n + p.e.errors, 0),
+    firstError: parts.find((p) => p.e.firstError !== undefined)?.e.firstError,
+    bytes: parts.reduce((n, p) => n + p.e.bytes, 0),
+    seconds: parts.reduce((n, p) => n + p.seconds, 0),
+  };
+}
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+}
+
+function report(results: readonly PhaseResult[], seeded: { flows: number; connections: number }): void {
+  const of = (phase: Phase): PhaseResult[] => results.filter((r) => r.phase === phase);
+  const rateOf = (phase: Phase): number => median(of(phase).map((r) => r.rate.flowsPerSecond));
+  const phaseRow = (phase: Phase, name: string): string[] => {
+    const rs = of(phase);
+    const rates = rs.map((r) => r.rate.flowsPerSecond);
+    return [
+      name, fmt(median(rates)), `${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}`, median(rs.map((r) => r.rate.cpuUsPerFlow)).toFixed(1),
+      median(rs.map((r) => r.rate.cores)).toFixed(2), fmt(Math.max(...rs.map((r) => r.peakRssMb))),
+    ];
+  };
+  const idle = rateOf("idle");
+  const loaded = rateOf("load");
+  const ratio = loaded / idle;
+  const endpointRows: string[][] = [["endpoint", "while", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms", "KB/response"]];
+  const stats = new Map<string, { p50: number; p99: number; errors: number }>();
+  for (const [period, label] of [["during", "ingesting"], ["rest", "ingest done"]] as const) {
+    for (const path of ENDPOINTS) {
+      const e = pooled(of("load"), period, path);
+      if (e.latenciesMs.length === 0 && e.errors === 0) continue;
+      const p50 = percentile(e.latenciesMs, 50);
+      const p99 = percentile(e.latenciesMs, 99);
+      if (label === "ingesting") stats.set(path, { p50, p99, errors: e.errors });
+      endpointRows.push([
+        path, label, fmt(e.latenciesMs.length), fmt(e.errors), (e.latenciesMs.length / e.seconds).toFixed(1), p50.toFixed(1), p99.toFixed(1),
+        Math.max(...e.latenciesMs).toFixed(1), (e.bytes / Math.max(1, e.latenciesMs.length) / 1024).toFixed(1),
+      ]);
+    }
+  }
+  const clientCores = median(of("load").map((r) => r.clientCpuSeconds / r.loadSeconds));
+  const unclean = results.filter((r) => r.exit !== "0").map((r) => `${r.phase}: ${r.exit}`);
+  const firstErrors = ENDPOINTS.flatMap((path) => {
+    const error = pooled(of("load"), "during", path).firstError ?? pooled(of("load"), "rest", path).firstError;
+    return error === undefined ? [] : [`  first error of ${path}: ${error}`];
+  });
+  process.stdout.write(
+    [
+      `bench:api  graph preloaded with ${fmt(seeded.flows)} flows (${fmt(seeded.connections)} connections); each phase streams ${fmt(flows)} more over loopback gRPC; ${rounds} round(s); ${clients} closed-loop clients${thinkMs > 0 ? ` with ${thinkMs} ms think time` : ""}`,
+      ...table([
+        ["daemon ingest (10%–90% of the flows)", "flows/s (median)", "min–max", "daemon CPU µs/flow", "daemon cores", "daemon peak RSS MB"],
+        phaseRow("idle", "no API load"),
+        phaseRow("load", `${clients} API clients`),
+      ]),
+      `ratio with/without API load = ${ratio.toFixed(2)}`,
+      ...table(endpointRows),
+      ...firstErrors,
+      `load clients (this process) used ${clientCores.toFixed(2)} cores while ingesting`,
+      ...(unclean.length > 0 ? [`daemon did not exit 0 on SIGTERM: ${unclean.join(", ")}`] : []),
+      `load average: ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${availableParallelism()} CPUs`,
+      "",
+    ].join("\n"),
+  );
+  const rows: SummaryRow[] = [
+    infoRow("ingest, no API load", idle, "flows/s"),
+    infoRow(`ingest, ${clients} API clients`, loaded, "flows/s"),
+    infoRow("ingest with/without API load", ratio, "ratio"),
+  ];
+  for (const path of ENDPOINTS) {
+    const s = stats.get(path);
+    rows.push(infoRow(`GET ${path} p50 (ingesting)`, s?.p50 ?? Number.NaN, "ms"), infoRow(`GET ${path} p99 (ingesting)`, s?.p99 ?? Number.NaN, "ms"));
+  }
+  const errors = ENDPOINTS.reduce((n, path) => n + (stats.get(path)?.errors ?? 0), 0);
+  rows.push(atMostRow("API errors (ingesting)", errors, "requests", 0));
+  writeSummary(values["summary-json"], { bench: "api", rows });
+}
