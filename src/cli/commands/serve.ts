@@ -204,7 +204,8 @@ async function ingestWithSummary(
   ingest: IngestView,
   options: { interval: number; write: (text: string) => void; log: Logger; metrics: DaemonMetrics | undefined },
 ): Promise<void> {
-  const { metrics, summary } = { metrics: options.metrics, summary: ingest.summary };
+  const { metrics } = options;
+  const { summary } = ingest;
   let lastFlows = 0;
   let lastAt = Date.now();
   let stored = (): number => 0;

@@ -90,7 +90,11 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
     const state = ingest.stream?.state;
     const last = state?.lastFlowTime === undefined ? undefined : toMillis(state.lastFlowTime);
     const snapshot = options.policies.current();
-    const counts = snapshot === undefined ? undefined : policyCounts(snapshot);
+    const policies = ((): DaemonStatus["policies"] => {
+      if (snapshot === undefined) return null;
+      const { loadedAtMs, ...counts } = policyCounts(snapshot);
+      return { ...counts, loadedAt: new Date(loadedAtMs).toISOString(), source: options.policies.description };
+    })();
     const audit = options.audit.last;
     const totals = ingest.summary.totals;
     return {
@@ -103,7 +107,7 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
       },
       ingest: { flows: totals.flows, connections: totals.connections, lostEvents: totals.lostEvents, skipped: ingest.skipped(), storedConnections: ingest.storedConnections() },
       graph: { file: graph.store.file, bytes: sqliteFileBytes(graph.store.file) ?? null, retention: options.retention },
-      policies: counts === undefined ? null : (({ loadedAtMs, ...rest }) => ({ ...rest, loadedAt: new Date(loadedAtMs).toISOString(), source: options.policies.description }))(counts),
+      policies,
       audit: {
         lastRunAt: audit === undefined ? null : new Date(audit.atMs).toISOString(), durationSeconds: audit?.seconds ?? null,
         intervalSeconds: options.audit.intervalMs / 1000, window: options.audit.window, findings: audit?.findings ?? {},
