@@ -61,6 +61,14 @@ describe("ConnectionTracker", () => {
     expect(out.filter((c) => c.kind === "new")).toHaveLength(1);
   });
 
+  it("leaves an emitted connection as it was when later packets of its 5-tuple arrive", () => {
+    const { out, tracker } = track([egressSyn, { ...egressSyn, at: T0 + 2000, nodeName: "node-z" }, { at: T0 + 2500, l4: tcp("A"), isReply: undefined }]);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ kind: "new", events: 1, nodes: ["node-a"] });
+    expect(tracker.stats.merged).toBe(2);
+    expect(tracker.stats.unattributed).toBe(0);
+  });
+
   it("counts a SYN on the same 5-tuple after the TIME_WAIT minute as a new connection", () => {
     const { out } = track([egressSyn, { ...egressSyn, at: T0 + 61_000 }]);
     expect(out.filter((c) => c.kind === "new")).toHaveLength(2);

@@ -32,6 +32,8 @@ export interface TrackerStats {
   readonly skipped: Record<SkipReason, number>;
 }
 
+// Keys are built with join, which yields one flat string: the tracker keeps them in maps,
+// where a template literal's tree of string fragments would cost several times the text.
 function fiveTuple(flow: Flow, l4: Layer4, reverse: boolean): string {
   const src = flow.ip?.source ?? "";
   const dst = flow.ip?.destination ?? "";
@@ -40,14 +42,13 @@ function fiveTuple(flow: Flow, l4: Layer4, reverse: boolean): string {
     case "UDP":
     case "SCTP":
       return reverse
-        ? `${l4.protocol}|${dst}|${l4.destinationPort}|${src}|${l4.sourcePort}`
-        : `${l4.protocol}|${src}|${l4.sourcePort}|${dst}|${l4.destinationPort}`;
+        ? [l4.protocol, dst, l4.destinationPort, src, l4.sourcePort].join("|")
+        : [l4.protocol, src, l4.sourcePort, dst, l4.destinationPort].join("|");
     case "ICMPv4":
     case "ICMPv6":
-      return reverse ? `${l4.protocol}|${dst}|${src}` : `${l4.protocol}|${src}|${dst}`;
     case "VRRP":
     case "IGMP":
-      return reverse ? `${l4.protocol}|${dst}|${src}` : `${l4.protocol}|${src}|${dst}`;
+      return reverse ? [l4.protocol, dst, src].join("|") : [l4.protocol, src, dst].join("|");
   }
 }
 
@@ -87,6 +88,9 @@ export function pathOf(url: string): string {
   return path === "" ? "/" : path;
 }
 
+/** Distinct sighting signatures shared at once (nodes × event types × observation points). */
+const MAX_SIGNATURES = 4096;
+
 /**
  * Turns a stream of flows into connection events (see flowRole for which flows count).
  * The same connection attempt reported by several observation points or nodes — the
@@ -96,8 +100,13 @@ export function pathOf(url: string): string {
  */
 export class ConnectionTracker {
   private readonly pending = new Map<string, TrackedConnection>();
-  private readonly held = new Map<string, TrackedConnection>();
+  // 5-tuples of TCP connections already emitted, with their first-seen time: later packets
+  // on them only prove the counted connection again, so nothing else about them is kept.
+  private readonly held = new Map<string, number>();
   private readonly proxied = new Map<string, TrackedConnection>();
+  // One string per distinct sighting signature (node, event type, observation point,
+  // direction: a small set), so tracked connections share them instead of each holding copies.
+  private signatures = new Map<string, string>();
   private readonly mergeWindowMs: number;
   private readonly tcpHoldMs: number;
   private readonly maxTracked: number;
@@ -131,12 +140,18 @@ export class ConnectionTracker {
     }
     const l4 = flow.l4;
     if (role.role === "request") {
-      this.emit(new TrackedConnection(this.startOf(flow, "request", l4), flow), out);
+      this.emit(new TrackedConnection(this.startOf(flow, "request", l4), flow, this.signatureOf(flow)), out);
       return;
     }
     if (!l4) return;
     const key = fiveTuple(flow, l4, false);
-    const existing = this.pending.get(key) ?? this.held.get(key);
+    const existing = this.pending.get(key);
+    if (!existing && this.held.has(key)) {
+      // A retransmitted SYN, a later packet or an unknown-direction packet of a TCP
+      // connection that was already counted.
+      this.stats.merged++;
+      return;
+    }
     if (role.role === "unknown-direction") {
       if (existing) this.merge(existing, flow);
       else this.stats.unattributed++;
@@ -145,7 +160,7 @@ export class ConnectionTracker {
     if (existing) {
       // UDP and friends count every request packet: the same observation point reporting
       // the tuple again is a new datagram, not another view of the first one.
-      const repeat = l4.protocol !== "TCP" && role.role === "open" && existing.hasSighting(TrackedConnection.signature(flow));
+      const repeat = l4.protocol !== "TCP" && role.role === "open" && existing.hasSighting(this.signatureOf(flow));
       if (!repeat) {
         this.merge(existing, flow);
         return;
@@ -158,7 +173,7 @@ export class ConnectionTracker {
       this.merge(upstream, flow);
       return;
     }
-    const tracked = new TrackedConnection(this.startOf(flow, role.role === "open" ? "new" : "existing", l4), flow);
+    const tracked = new TrackedConnection(this.startOf(flow, role.role === "open" ? "new" : "existing", l4), flow, this.signatureOf(flow));
     this.pending.set(key, tracked);
     if (role.role === "open") {
       const pk = proxyKey(flow, l4);
@@ -175,15 +190,15 @@ export class ConnectionTracker {
       if (tracked.firstMs > untilMs) break;
       this.pending.delete(key);
       this.emit(tracked, out);
-      if (tracked.start.protocol === "TCP") this.held.set(key, tracked);
+      if (tracked.start.protocol === "TCP") this.held.set(key, tracked.firstMs);
     }
     for (const [key, tracked] of this.proxied) {
       if (tracked.firstMs > untilMs) break;
       this.proxied.delete(key);
     }
     const holdUntil = untilMs + this.mergeWindowMs - this.tcpHoldMs;
-    for (const [key, tracked] of this.held) {
-      if (tracked.firstMs > holdUntil && this.held.size <= this.maxTracked) break;
+    for (const [key, firstMs] of this.held) {
+      if (firstMs > holdUntil && this.held.size <= this.maxTracked) break;
       this.held.delete(key);
     }
   }
@@ -208,7 +223,17 @@ export class ConnectionTracker {
 
   private merge(tracked: TrackedConnection, flow: Flow): void {
     this.stats.merged++;
-    tracked.add(flow);
+    tracked.add(flow, this.signatureOf(flow));
+  }
+
+  private signatureOf(flow: Flow): string {
+    const signature = TrackedConnection.signature(flow);
+    const known = this.signatures.get(signature);
+    if (known !== undefined) return known;
+    // Bounded: past this many distinct signatures, sharing simply starts over.
+    if (this.signatures.size >= MAX_SIGNATURES) this.signatures = new Map();
+    this.signatures.set(signature, signature);
+    return signature;
   }
 
   private emit(tracked: TrackedConnection, out: Connection[]): void {
@@ -258,5 +283,5 @@ function isUpstreamLeg(redirected: TrackedConnection, flow: Flow): boolean {
 // The key that finds the redirected connection an upstream leg belongs to.
 function proxyKey(flow: Flow, l4: Layer4): string {
   const port = "destinationPort" in l4 ? l4.destinationPort : 0;
-  return `${l4.protocol}|${flow.source?.identity ?? 0}|${flow.ip?.destination ?? ""}|${port}`;
+  return [l4.protocol, flow.source?.identity ?? 0, flow.ip?.destination ?? "", port].join("|");
 }

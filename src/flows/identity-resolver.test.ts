@@ -63,4 +63,35 @@ describe("IdentityResolver", () => {
   it("calls an endpoint without anything known unknown, per address", () => {
     expect(new IdentityResolver().resolve(undefined, "10.9.9.9", [])).toMatchObject({ kind: "reserved", entity: "unknown", key: "unknown:10.9.9.9" });
   });
+
+  it("gives pods of one workload with equal labels one shared identity object", () => {
+    const resolver = new IdentityResolver();
+    const a = resolver.resolve(pod("shop", "api", { suffix: "x2k4q" }), "10.0.0.1", []);
+    const b = resolver.resolve(pod("shop", "api", { suffix: "z9v8w" }), "10.0.0.2", []);
+    expect(b).toBe(a);
+    const relabelled = resolver.resolve(pod("shop", "api", { suffix: "q7n2m", extraLabels: ["k8s:tier=gold"] }), "10.0.0.3", []);
+    expect(relabelled).not.toBe(a);
+    expect(relabelled.key).toBe(a.key);
+    expect(relabelled.ciliumLabels).toContain("k8s:tier=gold");
+  });
+
+  it("stays within its bound, counts what it forgets, and resolves evicted pods identically", () => {
+    const pods = Array.from({ length: 50 }, (_, i) => pod(`ns-${i % 7}`, `app-${i}`, { identity: 5000 + i }));
+    const small = new IdentityResolver({ maxCached: 8 });
+    const large = new IdentityResolver();
+    for (let round = 0; round < 3; round++) {
+      for (const [i, ep] of pods.entries()) {
+        // A fresh object each time, as after a decoder's cache restarts: the per-pod cache answers.
+        const copy = { ...ep, labels: [...ep.labels] };
+        expect(small.resolve(copy, `10.1.0.${i}`, [])).toEqual(large.resolve(copy, `10.1.0.${i}`, []));
+        // The pod-less proxy leg finds its workload through the per-identity-number cache.
+        const proxyLeg = { ...copy, podName: "", id: 0 };
+        expect(small.resolve(proxyLeg, "10.1.9.9", [])).toEqual(large.resolve(proxyLeg, "10.1.9.9", []));
+      }
+    }
+    // Five caches: per pod, per security identity number, per pod for misreported peers, per workload, per namespace.
+    expect(small.stats.cached).toBeLessThanOrEqual(5 * 8);
+    expect(small.stats.evictions).toBeGreaterThan(0);
+    expect(large.stats.evictions).toBe(0);
+  });
 });

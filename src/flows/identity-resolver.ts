@@ -1,3 +1,4 @@
+import { BoundedMap } from "./bounded-map.js";
 import type { FlowEndpoint } from "./flow.js";
 import type { Identity, ReservedEntity, ReservedIdentity, WorkloadIdentity } from "./identity.js";
 import { sortLabels } from "./labels.js";
@@ -5,8 +6,23 @@ import { ownerOf } from "./workload-owner.js";
 
 /** Options of an {@link IdentityResolver}. */
 export interface IdentityResolverOptions {
-  /** Bound on cached endpoint → identity entries (default 100k); the oldest go first. */
+  /**
+   * Bound on each of the resolver's caches (per pod, per security identity, per workload,
+   * per namespace; default 16384 entries each); the least recently used entries go first.
+   */
   readonly maxCached?: number;
+}
+
+/** What the resolver holds and what it had to forget. */
+export interface IdentityResolverStats {
+  /** Entries held now, over all caches. */
+  readonly cached: number;
+  /**
+   * Entries forgotten to stay within `maxCached`. For a pod, an eviction costs a
+   * re-derivation from its endpoint the next time it is seen, with the same answer. A
+   * pod-less proxy leg whose pod was forgotten is named as if its pod had never been seen.
+   */
+  readonly evictions: number;
 }
 
 // Cilium's numeric reserved identities (pkg/identity/numericidentity.go), used when an
@@ -38,16 +54,37 @@ function reservedFromLabels(reserved: readonly string[]): ReservedEntity | undef
  * keeps the original pod's security identity but the address is the proxy's — resolves to
  * the workload last seen with the same namespace and security identity number, so both
  * legs of a proxied connection land on one identity.
+ *
+ * Memory is bounded: every cache holds at most `maxCached` entries. Pods of one workload
+ * with the same labels share one identity object (the identity does not depend on which
+ * replica reported it), so a cached pod costs a key and a reference, not a label set.
  */
 export class IdentityResolver {
-  private readonly cache = new Map<string, Identity>();
   private readonly byObject = new WeakMap<FlowEndpoint, Identity>();
-  private readonly byNumber = new Map<string, WorkloadIdentity>();
-  private readonly byPod = new Map<string, WorkloadIdentity>();
-  private readonly maxCached: number;
+  private readonly cache: BoundedMap<string, Identity>;
+  private readonly byNumber: BoundedMap<string, WorkloadIdentity>;
+  private readonly byPod: BoundedMap<string, WorkloadIdentity>;
+  // The latest identity object built for each workload key, reused while it is equal.
+  private readonly byKey: BoundedMap<string, WorkloadIdentity>;
+  // The latest namespace label set per namespace: every pod of a namespace carries the same.
+  private readonly namespaceLabels: BoundedMap<string, Readonly<Record<string, string>>>;
 
   constructor(options: IdentityResolverOptions = {}) {
-    this.maxCached = options.maxCached ?? 100_000;
+    const max = Math.max(1, Math.floor(options.maxCached ?? DEFAULT_MAX_CACHED));
+    this.cache = new BoundedMap(max);
+    this.byNumber = new BoundedMap(max);
+    this.byPod = new BoundedMap(max);
+    this.byKey = new BoundedMap(max);
+    this.namespaceLabels = new BoundedMap(max);
+  }
+
+  /** Entries held and evictions so far, over all caches. */
+  get stats(): IdentityResolverStats {
+    const maps = [this.cache, this.byNumber, this.byPod, this.byKey, this.namespaceLabels];
+    return {
+      cached: maps.reduce((n, m) => n + m.size, 0),
+      evictions: maps.reduce((n, m) => n + m.evictions, 0),
+    };
   }
 
   /**
@@ -59,18 +96,18 @@ export class IdentityResolver {
     // Decoders share endpoint objects between flows, so the object itself is the cheapest key.
     const shared = this.byObject.get(endpoint);
     if (shared) return shared;
-    const podKey = endpoint.podName !== "" ? `${endpoint.clusterName}/${endpoint.namespace}/${endpoint.podName}/${endpoint.identity}` : "";
+    const podKey = endpoint.podName !== "" ? flatKey([endpoint.clusterName, endpoint.namespace, endpoint.podName, endpoint.identity]) : "";
     if (podKey !== "") {
       const hit = this.cache.get(podKey);
       if (hit) return hit;
     }
     const identity = this.compute(endpoint, ip, names);
-    if (podKey !== "") this.remember(podKey, identity);
+    if (podKey !== "") this.cache.set(podKey, identity);
     // Only answers that follow from the endpoint alone are pinned to it: world and unknown
     // peers depend on the address, and pod-less or misreported endpoints on what is seen later.
     const ownAnswer =
       identity.kind === "workload"
-        ? endpoint.podName !== "" && identity.ciliumLabels === endpoint.labels
+        ? endpoint.podName !== "" && sameLabels(identity.ciliumLabels, endpoint.labels)
         : identity.entity !== "world" && identity.entity !== "unknown";
     if (ownAnswer) this.byObject.set(endpoint, identity);
     return identity;
@@ -84,7 +121,7 @@ export class IdentityResolver {
     // still named the pod (seen in the recorded bookinfo capture): the pod is the peer.
     const misreportedPod = entity === "world" && endpoint.podName !== "" && namespace !== "";
     if (misreportedPod) {
-      const known = this.byPod.get(`${endpoint.clusterName}/${namespace}/${endpoint.podName}`);
+      const known = this.byPod.get(flatKey([endpoint.clusterName, namespace, endpoint.podName]));
       if (known) return known;
     } else if (entity) {
       return reserved(entity, ip, names, endpoint.labels);
@@ -93,7 +130,7 @@ export class IdentityResolver {
       return reserved(RESERVED_BY_NUMBER.get(endpoint.identity) ?? (endpoint.identity >= 16_777_216 ? "world" : "unknown"), ip, names, endpoint.labels);
     }
     const cluster = endpoint.clusterName || sorted.cluster;
-    const numberKey = `${cluster}/${namespace}/${endpoint.identity}`;
+    const numberKey = flatKey([cluster, namespace, endpoint.identity]);
     if (endpoint.podName === "") {
       const known = this.byNumber.get(numberKey);
       if (known) return known;
@@ -102,38 +139,67 @@ export class IdentityResolver {
       ? ownerOf(endpoint.podName, endpoint.workloads, { labelKeys: sorted.allKeys, jobName: sorted.jobName })
       : { kind: "Pod", name: appName(sorted.labels) ?? `identity-${endpoint.identity}` };
     const shownCluster = cluster === "default" ? "" : cluster;
-    const identity: WorkloadIdentity = {
-      kind: "workload",
-      // The cluster is not part of the key: a single-cluster install would otherwise carry
-      // its cluster name on every identity. ClusterMesh peers with the same namespace and
-      // workload name in another cluster therefore share an identity.
-      key: `${namespace}/${owner.kind}/${owner.name}`,
-      cluster: shownCluster,
-      namespace,
-      workloadKind: owner.kind,
-      name: owner.name,
-      labels: sorted.labels,
-      namespaceLabels: sorted.namespaceLabels,
-      serviceAccount: sorted.serviceAccount,
-      ciliumLabels: endpoint.labels,
-    };
+    // The cluster is not part of the key: a single-cluster install would otherwise carry
+    // its cluster name on every identity. ClusterMesh peers with the same namespace and
+    // workload name in another cluster therefore share an identity.
+    const key = flatKey([namespace, owner.kind, owner.name]);
+    let identity = this.byKey.get(key);
+    // Everything else an identity holds is derived from the Cilium labels, so equal labels
+    // (and cluster) mean an equal identity: the existing object is reused.
+    if (!identity || identity.cluster !== shownCluster || !sameLabels(identity.ciliumLabels, endpoint.labels)) {
+      identity = {
+        kind: "workload",
+        key,
+        cluster: shownCluster,
+        namespace,
+        workloadKind: owner.kind,
+        name: owner.name,
+        labels: sorted.labels,
+        namespaceLabels: this.sharedNamespaceLabels(namespace, sorted.namespaceLabels),
+        serviceAccount: sorted.serviceAccount,
+        ciliumLabels: endpoint.labels,
+      };
+      if (!misreportedPod) this.byKey.set(key, identity);
+    }
     if (endpoint.podName !== "" && !misreportedPod) {
       if (endpoint.identity !== 0) this.byNumber.set(numberKey, identity);
-      this.byPod.set(`${endpoint.clusterName}/${namespace}/${endpoint.podName}`, identity);
+      this.byPod.set(flatKey([endpoint.clusterName, namespace, endpoint.podName]), identity);
     }
-    // Bounded: losing these hints only costs a re-derivation from the pod name.
-    if (this.byNumber.size > this.maxCached) this.byNumber.clear();
-    if (this.byPod.size > this.maxCached) this.byPod.clear();
     return identity;
   }
 
-  private remember(key: string, identity: Identity): void {
-    if (this.cache.size >= this.maxCached) {
-      const oldest = this.cache.keys().next();
-      if (!oldest.done) this.cache.delete(oldest.value);
-    }
-    this.cache.set(key, identity);
+  private sharedNamespaceLabels(namespace: string, labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+    const known = this.namespaceLabels.get(namespace);
+    if (known && sameRecord(known, labels)) return known;
+    this.namespaceLabels.set(namespace, labels);
+    return labels;
   }
+}
+
+/**
+ * Default bound of each cache. Pods beyond it are re-derived from their endpoint when seen
+ * again (a few microseconds each); the hot path does not use these caches at all when the
+ * decoder shares endpoint objects between flows.
+ */
+const DEFAULT_MAX_CACHED = 16_384;
+
+// Cache keys are built with join, which yields one flat string: a template literal yields a
+// tree of string fragments that a Map keeps whole, several times the size of the text.
+function flatKey(parts: readonly (string | number)[]): string {
+  return parts.join("/");
+}
+
+function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+function sameLabels(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 // The conventional "name of the app" labels, most specific first.

@@ -29,7 +29,7 @@ export type { FlowRole, SkipReason } from "./flow-role.js";
 export { describeIdentity } from "./identity.js";
 export type { Identity, ReservedEntity, ReservedIdentity, WorkloadIdentity } from "./identity.js";
 export { IdentityResolver } from "./identity-resolver.js";
-export type { IdentityResolverOptions } from "./identity-resolver.js";
+export type { IdentityResolverOptions, IdentityResolverStats } from "./identity-resolver.js";
 export { isChurnLabel, parseCiliumLabel, sortLabels } from "./labels.js";
 export type { CiliumLabel, SortedLabels } from "./labels.js";
 export { ownerOf } from "./workload-owner.js";

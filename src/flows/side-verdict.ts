@@ -29,23 +29,33 @@ function sourceOf(flow: Flow): VerdictSource {
 }
 
 function policyNames(refs: readonly PolicyRef[]): readonly string[] {
-  return refs.map((p) => (p.namespace ? `${p.kind || "policy"}/${p.namespace}/${p.name}` : `${p.kind || "policy"}/${p.name}`));
+  // join: one flat string each, as these stay with the connection and its stored sample.
+  return refs.map((p) => (p.namespace ? [p.kind || "policy", p.namespace, p.name] : [p.kind || "policy", p.name]).join("/"));
 }
+
+const NO_POLICIES: readonly string[] = Object.freeze([]);
+
+// Side verdicts that name no policy are few (verdict × drop reason × source) and immutable,
+// so one object each is shared by every connection that has it.
+const policyless = new Map<string, SideVerdict>();
+const MAX_POLICYLESS = 4096;
 
 /** The verdict a flow reports for the given side. */
 export function sideVerdictOf(flow: Flow, side: Side): SideVerdict {
-  const refs =
-    side === "egress"
-      ? [...flow.egressAllowedBy, ...flow.egressDeniedBy]
-      : side === "ingress"
-        ? [...flow.ingressAllowedBy, ...flow.ingressDeniedBy]
-        : [];
-  return {
-    verdict: flow.verdict,
-    dropReason: flow.verdict === "DROPPED" ? flow.dropReason : undefined,
-    source: sourceOf(flow),
-    policies: refs.length === 0 ? [] : policyNames(refs),
-  };
+  const allowed = side === "egress" ? flow.egressAllowedBy : side === "ingress" ? flow.ingressAllowedBy : [];
+  const denied = side === "egress" ? flow.egressDeniedBy : side === "ingress" ? flow.ingressDeniedBy : [];
+  const verdict = flow.verdict;
+  const dropReason = verdict === "DROPPED" ? flow.dropReason : undefined;
+  const source = sourceOf(flow);
+  if (allowed.length > 0 || denied.length > 0) {
+    return { verdict, dropReason, source, policies: policyNames([...allowed, ...denied]) };
+  }
+  const key = [verdict, dropReason ?? "", source].join("|");
+  const known = policyless.get(key);
+  if (known) return known;
+  const created: SideVerdict = { verdict, dropReason, source, policies: NO_POLICIES };
+  if (policyless.size < MAX_POLICYLESS) policyless.set(key, created);
+  return created;
 }
 
 /**

@@ -25,29 +25,36 @@ export class TrackedConnection {
   private egress: SideVerdict | undefined;
   private ingress: SideVerdict | undefined;
   private unknownSide: SideVerdict | undefined;
-  private readonly nodes: string[] = [];
-  private readonly sightings: string[] = [];
+  private readonly nodes: string[];
+  private readonly sightings: string[];
   private events = 0;
   /** True once any event showed the packet being handed to Cilium's L7 proxy. */
   redirected = false;
   readonly sourceIp: string;
   readonly destinationIp: string;
 
+  /** `signature` is {@link TrackedConnection.signature} of `flow` (the caller may share equal ones). */
   constructor(
     readonly start: ConnectionStart,
     flow: Flow,
+    signature: string,
   ) {
     this.firstTime = flow.time;
     this.lastTime = flow.time;
     this.firstMs = toMillis(flow.time);
     this.sourceIp = flow.ip?.source ?? "";
     this.destinationIp = flow.ip?.destination ?? "";
-    this.add(flow);
+    // Created holding their first element, these arrays get room for just that; an empty
+    // array would get room for 16 on its first push, for every connection in flight.
+    this.sightings = [signature];
+    this.nodes = flow.nodeName !== "" ? [flow.nodeName] : [];
+    this.add(flow, signature);
   }
 
   /** Where and how a flow was observed: the same signature twice is a second packet. */
   static signature(flow: Flow): string {
-    return `${flow.nodeName}|${flow.eventType.type}|${flow.traceObservationPoint}|${flow.trafficDirection}`;
+    // join: one flat string, kept in `sightings` for the connection's life.
+    return [flow.nodeName, flow.eventType.type, flow.traceObservationPoint, flow.trafficDirection].join("|");
   }
 
   /** True when an event with this signature was already merged. */
@@ -55,11 +62,10 @@ export class TrackedConnection {
     return this.sightings.includes(signature);
   }
 
-  /** Merges one more event reporting this connection. */
-  add(flow: Flow): void {
+  /** Merges one more event reporting this connection; `signature` as for the constructor. */
+  add(flow: Flow, signature: string): void {
     this.events++;
     if (toMillis(flow.time) > toMillis(this.lastTime)) this.lastTime = flow.time;
-    const signature = TrackedConnection.signature(flow);
     if (this.sightings.length < 16 && !this.sightings.includes(signature)) this.sightings.push(signature);
     if (flow.nodeName !== "" && !this.nodes.includes(flow.nodeName)) this.nodes.push(flow.nodeName);
     if (flow.traceObservationPoint === "TO_PROXY" || flow.verdict === "REDIRECTED") this.redirected = true;

@@ -16,9 +16,25 @@ export function bucketOf(ms: number): number {
   return Math.floor(ms / BUCKET_MS) * BUCKET_MS;
 }
 
+// "VERDICT/source" texts already built, by verdict then source: a handful of combinations
+// repeat in every batch, and looking them up this way builds no string.
+const sideTexts = new Map<string, Map<string, string>>();
+
 /** How a side's verdict is stored: "VERDICT/source", or "" when no event reported that side. */
 export function sideText(side: SideVerdict | undefined): string {
-  return side ? `${side.verdict}/${side.source}` : "";
+  if (!side) return "";
+  let bySource = sideTexts.get(side.verdict);
+  if (!bySource) {
+    bySource = new Map();
+    // Verdicts are an enum (unknown values arrive as their number): this stays small.
+    if (sideTexts.size < 64) sideTexts.set(side.verdict, bySource);
+  }
+  let text = bySource.get(side.source);
+  if (text === undefined) {
+    text = [side.verdict, side.source].join("/");
+    bySource.set(side.source, text);
+  }
+  return text;
 }
 
 export interface SeenAgg {
@@ -42,6 +58,11 @@ export interface HttpAgg extends SeenAgg {
   readonly path: string;
 }
 
+/**
+ * One edge's share of a batch. Kept small, because a batch holds thousands of them: the
+ * few outcome rows and samples of an edge are short arrays searched in place, and L7 maps
+ * exist only on edges that carried L7 requests.
+ */
 export interface EdgeAgg {
   readonly source: string;
   readonly destination: string;
@@ -49,11 +70,14 @@ export interface EdgeAgg {
   readonly port: number;
   first: number;
   last: number;
-  readonly buckets: Map<string, BucketAgg>;
-  readonly http: Map<string, HttpAgg>;
-  readonly dns: Map<string, SeenAgg>;
+  /** One entry per (hour, kind, verdict, drop reason, egress, ingress). */
+  readonly buckets: BucketAgg[];
+  /** By "METHOD path template"; undefined until the edge carries an HTTP request. */
+  http: Map<string, HttpAgg> | undefined;
+  /** By DNS name; undefined until the edge carries a DNS request. */
+  dns: Map<string, SeenAgg> | undefined;
   /** The latest connection per verdict, for explanations (new/request preferred over existing). */
-  readonly samples: Map<string, Connection>;
+  readonly samples: Connection[];
 }
 
 export interface IdentityAgg {
@@ -102,26 +126,50 @@ export class BatchAggregate {
     const last = Math.max(first, Math.floor(toMillis(c.lastTime)));
     this.identity(c.source, first, last);
     this.identity(c.destination, first, last);
-    const edge = this.edge(c, first, last);
     const verdict = c.verdict;
     const dropReason = c.dropReason ?? "";
     const egress = sideText(c.egress);
     const ingress = sideText(c.ingress);
     const bucket = bucketOf(first);
-    const bucketKey = `${bucket}|${c.kind}|${verdict}|${dropReason}|${egress}|${ingress}`;
-    const hit = edge.buckets.get(bucketKey);
+    const key = [c.source.key, c.destination.key, c.protocol, c.port].join("\u0000");
+    const edge = this.edges.get(key);
+    if (!edge) {
+      // Arrays are created holding their first element: an array that starts empty gets
+      // room for 16 on its first push, and most edges hold one bucket and one sample.
+      const created: EdgeAgg = {
+        source: c.source.key, destination: c.destination.key, protocol: c.protocol, port: c.port, first, last,
+        buckets: [{ bucket, kind: c.kind, verdict, dropReason, egress, ingress, count: 1, events: c.events, first, last }],
+        http: undefined, dns: undefined, samples: [c],
+      };
+      this.edges.set(key, created);
+      this.keys += 2;
+      if (c.l7) this.l7(created, c.l7, first, last);
+      return;
+    }
+    if (first < edge.first) edge.first = first;
+    if (last > edge.last) edge.last = last;
+    let hit: BucketAgg | undefined;
+    for (const b of edge.buckets) {
+      if (b.bucket === bucket && b.kind === c.kind && b.verdict === verdict && b.dropReason === dropReason && b.egress === egress && b.ingress === ingress) {
+        hit = b;
+        break;
+      }
+    }
     if (hit) {
       hit.count++;
       hit.events += c.events;
       if (first < hit.first) hit.first = first;
       if (last > hit.last) hit.last = last;
     } else {
-      edge.buckets.set(bucketKey, { bucket, kind: c.kind, verdict, dropReason, egress, ingress, count: 1, events: c.events, first, last });
+      edge.buckets.push({ bucket, kind: c.kind, verdict, dropReason, egress, ingress, count: 1, events: c.events, first, last });
       this.keys++;
     }
     if (c.l7) this.l7(edge, c.l7, first, last);
-    const sample = edge.samples.get(verdict);
-    if (!sample || c.kind !== "existing" || sample.kind === "existing") edge.samples.set(verdict, c);
+    const samples = edge.samples;
+    let at = 0;
+    while (at < samples.length && samples[at]?.verdict !== verdict) at++;
+    const sample = samples[at];
+    if (!sample || c.kind !== "existing" || sample.kind === "existing") samples[at] = c;
   }
 
   /** Counts events Hubble reported lost on `node` at `source`. */
@@ -149,50 +197,35 @@ export class BatchAggregate {
     this.keys++;
   }
 
-  private edge(c: Connection, first: number, last: number): EdgeAgg {
-    const key = `${c.source.key}\u0000${c.destination.key}\u0000${c.protocol}\u0000${c.port}`;
-    const hit = this.edges.get(key);
-    if (hit) {
-      if (first < hit.first) hit.first = first;
-      if (last > hit.last) hit.last = last;
-      return hit;
-    }
-    const edge: EdgeAgg = {
-      source: c.source.key, destination: c.destination.key, protocol: c.protocol, port: c.port, first, last,
-      buckets: new Map(), http: new Map(), dns: new Map(), samples: new Map(),
-    };
-    this.edges.set(key, edge);
-    this.keys++;
-    return edge;
-  }
-
   private l7(edge: EdgeAgg, l7: NonNullable<Connection["l7"]>, first: number, last: number): void {
-    const full = edge.http.size + edge.dns.size >= MAX_L7_PER_EDGE;
+    const full = (edge.http?.size ?? 0) + (edge.dns?.size ?? 0) >= MAX_L7_PER_EDGE;
     switch (l7.kind) {
       case "http": {
         let method = methodOf(l7.method);
         let path = pathTemplate(l7.path);
-        let key = `${method} ${path}`;
-        if (full && !edge.http.has(key)) {
+        let key = [method, path].join(" ");
+        const http = (edge.http ??= new Map<string, HttpAgg>());
+        if (full && !http.has(key)) {
           method = L7_OVERFLOW;
           path = L7_OVERFLOW;
-          key = `${method} ${path}`;
+          key = [method, path].join(" ");
         }
-        const hit = edge.http.get(key);
+        const hit = http.get(key);
         if (hit) {
           hit.count++;
           if (first < hit.first) hit.first = first;
           if (last > hit.last) hit.last = last;
         } else {
-          edge.http.set(key, { method, path, count: 1, first, last });
+          http.set(key, { method, path, count: 1, first, last });
           this.keys++;
         }
         return;
       }
       case "dns": {
         let name = dnsNameOf(l7.query);
-        if (full && !edge.dns.has(name)) name = L7_OVERFLOW;
-        if (seen(edge.dns, name, first, last)) this.keys++;
+        const dns = (edge.dns ??= new Map<string, SeenAgg>());
+        if (full && !dns.has(name)) name = L7_OVERFLOW;
+        if (seen(dns, name, first, last)) this.keys++;
         return;
       }
       default: {

@@ -80,6 +80,26 @@ export function sampleOf(c: Connection): string {
 /** Bound on the memo of samples already written this hour. */
 const MAX_SAMPLED = 200_000;
 
+// Verdicts the sample memo can encode in a number; a sample with any other verdict is
+// simply written every time.
+const VERDICT_CODES: ReadonlyMap<string, number> = new Map(
+  ["VERDICT_UNKNOWN", "FORWARDED", "DROPPED", "ERROR", "AUDIT", "REDIRECTED", "TRACED", "TRANSLATED"].map((v, i) => [v, i]),
+);
+
+/** The memo key of (edge, verdict), or undefined when the verdict has no code. */
+function sampleSlotKey(edgeId: number, verdict: string): number | undefined {
+  const code = VERDICT_CODES.get(verdict);
+  return code === undefined ? undefined : edgeId * 8 + code;
+}
+
+/**
+ * What the memo holds for a written sample: its hour, and whether it was of a new connection
+ * or request (1) or of an existing connection (0), which a later new one should replace.
+ */
+function sampleMemo(hour: number, kind: Connection["kind"]): number {
+  return hour * 2 + (kind === "existing" ? 0 : 1);
+}
+
 /** Writes aggregated batches, each in one transaction, with prepared statements only. */
 export class BatchFlusher {
   private readonly statements: Statements;
@@ -87,8 +107,9 @@ export class BatchFlusher {
   // same labels: only its times need touching. The key in the UPDATE guards against a row id
   // that was rolled back or deleted by retention and then reused.
   private written = new WeakMap<Identity, number>();
-  // (edge, verdict, hour slot) whose sample was written: one sample per hour is enough.
-  private readonly sampled = new Set<string>();
+  // Per (edge, verdict), the hour and kind of the sample last written (see sampleMemo): one
+  // sample per hour is enough. Numbers, not strings: this memo holds up to MAX_SAMPLED entries.
+  private readonly sampled = new Map<number, number>();
   private readonly run: (batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number) => number;
 
   constructor(db: Database.Database) {
@@ -145,33 +166,38 @@ export class BatchFlusher {
   private writeEdge(id: number, storedVariants: number, edge: EdgeAgg): number {
     const s = this.statements;
     let rows = 0;
-    for (const b of edge.buckets.values()) {
+    for (const b of edge.buckets) {
       s.bucket.run(id, b.bucket, b.kind, b.verdict, b.dropReason, b.egress, b.ingress, b.count, b.events, b.first, b.last);
       rows++;
     }
     let variants = storedVariants;
-    for (const h of edge.http.values()) {
+    for (const h of edge.http?.values() ?? []) {
       if (s.httpUpdate.run(h.count, h.first, h.last, id, h.method, h.path).changes > 0) continue;
       const room = variants < MAX_L7_PER_EDGE;
       if (room) variants++;
       s.httpInsert.run(id, room ? h.method : L7_OVERFLOW, room ? h.path : L7_OVERFLOW, h.count, h.first, h.last);
     }
-    for (const [query, d] of edge.dns) {
+    for (const [query, d] of edge.dns ?? []) {
       if (s.dnsUpdate.run(d.count, d.first, d.last, id, query).changes > 0) continue;
       const room = variants < MAX_L7_PER_EDGE;
       if (room) variants++;
       s.dnsInsert.run(id, room ? query : L7_OVERFLOW, d.count, d.first, d.last);
     }
     if (variants !== storedVariants) s.variants.run(variants, id);
-    rows += edge.http.size + edge.dns.size;
-    for (const [verdict, c] of edge.samples) {
+    rows += (edge.http?.size ?? 0) + (edge.dns?.size ?? 0);
+    for (const c of edge.samples) {
       const at = Math.floor(c.time.seconds * 1000);
       const hour = Math.floor(at / BUCKET_MS);
-      const memo = `${id}|${verdict}|${hour}|${c.kind === "existing" ? 0 : 1}`;
-      if (this.sampled.has(memo)) continue;
-      if (this.sampled.size >= MAX_SAMPLED) this.sampled.clear();
-      this.sampled.add(memo);
-      s.sample.run(id, verdict, hour % SAMPLE_SLOTS, at, sampleOf(c));
+      const slot = sampleSlotKey(id, c.verdict);
+      if (slot !== undefined) {
+        const written = this.sampled.get(slot);
+        const memo = sampleMemo(hour, c.kind);
+        // Skip when this hour already has a sample at least as good (new beats existing).
+        if (written !== undefined && written >= memo && Math.floor(written / 2) === hour) continue;
+        if (this.sampled.size >= MAX_SAMPLED) this.sampled.clear();
+        this.sampled.set(slot, memo);
+      }
+      s.sample.run(id, c.verdict, hour % SAMPLE_SLOTS, at, sampleOf(c));
       rows++;
     }
     return rows;

@@ -105,6 +105,18 @@ describe("GraphWriter", () => {
     expect(samples[1]?.connection.sourceIp).toBe("10.0.0.7");
   });
 
+  it("writes one sample per hour, which an existing connection later that hour does not replace", () => {
+    const { store, writer } = setup();
+    void writer.accept([connection(T0, web, api, { sourceIp: "10.0.0.7" })]);
+    writer.flush();
+    void writer.accept([connection(T0 + 60_000, web, api, { kind: "existing", sourceIp: "10.0.0.8" })]);
+    writer.flush();
+    void writer.accept([connection(T0 + HOUR, web, api, { kind: "existing", sourceIp: "10.0.0.9" })]);
+    writer.close();
+    const samples = edgeSamples(store, { source: web.key, destination: api.key, protocol: "TCP", port: 8080 });
+    expect(samples.map((s) => [s.connection.kind, s.connection.sourceIp]).sort()).toEqual([["existing", "10.0.0.9"], ["new", "10.0.0.7"]]);
+  });
+
   it("answers totals, top talkers and namespace or workload filters", () => {
     const { store, writer } = setup();
     void writer.accept([connection(T0, web, api), connection(T0, web, api), connection(T0, api, db, { port: 5432 })]);

@@ -15,7 +15,12 @@ export interface OpenGraphStoreOptions {
    * size), `integrity` (full PRAGMA integrity_check, also verifies index contents), `none`.
    */
   readonly check?: "quick" | "integrity" | "none";
-  /** Page cache in MiB (default 32; a bigger cache speeds up very large graphs at the cost of RSS). */
+  /**
+   * Page cache in MiB (default 8). It counts fully in the process's RSS, while pages beyond
+   * it are read from the operating system's file cache; a bigger cache speeds up queries on
+   * very large graphs at that cost. Ingest keeps its hot pages (the current hour's rows and
+   * the indexes' upper levels) within the default.
+   */
   readonly cacheMiB?: number;
   /** Wall clock for bookkeeping (migration times); undefined: Date.now. */
   readonly now?: () => number;
@@ -32,6 +37,9 @@ export interface GraphStore {
 }
 
 const handles = new WeakMap<GraphStore, Database.Database>();
+
+/** See {@link OpenGraphStoreOptions.cacheMiB}. */
+const DEFAULT_CACHE_MIB = 8;
 
 /** The SQLite handle of a store (internal to src/graph; not exported from its index). */
 export function dbOf(store: GraphStore): Database.Database {
@@ -65,7 +73,7 @@ export function openGraphStore(options: OpenGraphStoreOptions): GraphStore {
       // WAL + NORMAL: a commit survives a process crash; only an OS crash may lose the last ones.
       db.pragma("synchronous = NORMAL");
     }
-    db.pragma(`cache_size = ${-1024 * Math.max(2, Math.floor(options.cacheMiB ?? 32))}`);
+    db.pragma(`cache_size = ${-1024 * Math.max(2, Math.floor(options.cacheMiB ?? DEFAULT_CACHE_MIB))}`);
     const now = options.now ?? Date.now;
     ensureSchema(db, file, access, now);
     const store: GraphStore = { file, now, access, close: () => { if (db.open) db.close(); } };

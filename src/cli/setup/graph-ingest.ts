@@ -1,5 +1,5 @@
 import { ConnectionTracker, IdentityResolver, toMillis } from "../../flows/index.js";
-import type { Connection, Flow } from "../../flows/index.js";
+import type { Connection, Flow, IdentityResolverStats } from "../../flows/index.js";
 import { GraphWriter, ResumeFilter, cursorOf, readCursor } from "../../graph/index.js";
 import type { GraphStore, GraphWriterOptions } from "../../graph/index.js";
 import type { HubbleEvent } from "../../hubble/index.js";
@@ -28,6 +28,8 @@ export interface PersistResult {
   readonly writer: GraphWriter;
   /** Flows skipped because a previous run had stored them. */
   readonly skipped: () => number;
+  /** What the identity resolver holds and how many entries it evicted to stay bounded. */
+  readonly identities: () => IdentityResolverStats;
 }
 
 /**
@@ -72,9 +74,10 @@ export async function persistFlows(
 ): Promise<PersistResult> {
   const filter = new ResumeFilter(readCursor(options.store, options.source), { reorderMs: options.reorderMs });
   const writer = new GraphWriter(options.store, { ...options.writer, source: options.source }).start();
-  const result: PersistResult = { writer, skipped: () => filter.skipped };
+  const resolver = new IdentityResolver();
+  const result: PersistResult = { writer, skipped: () => filter.skipped, identities: () => resolver.stats };
   onStart?.(result);
-  const tracker = new ConnectionTracker(new IdentityResolver());
+  const tracker = new ConnectionTracker(resolver);
   try {
     await runIngestLoop(resumableBatches(batches, writer, filter), {
       tracker, sink: options.observer ? teeSink(writer, options.observer) : writer, ...(options.summary ? { summary: options.summary } : {}),

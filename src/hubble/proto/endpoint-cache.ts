@@ -59,7 +59,11 @@ export function cacheEndpointDecoding(endpointType: protobuf.Type): void {
       buckets = new Map();
       size = 0;
     }
-    const entry = { bytes: Buffer.from(buf.subarray(start, stop)), message };
+    // An unpooled copy: a slice of Node's shared 8 KiB allocation pool would keep the whole
+    // pool chunk alive for as long as the entry lives.
+    const bytes = Buffer.allocUnsafeSlow(stop - start);
+    buf.copy(bytes, 0, start, stop);
+    const entry = { bytes, message };
     if (bucket) bucket.push(entry);
     else buckets.set(key, [entry]);
     size++;
