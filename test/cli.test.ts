@@ -28,6 +28,7 @@ describe("the command line", () => {
     ["serve without policies", ["serve", "--hubble", "127.0.0.1:1"], "give the policies to audit against: --policies k8s"],
     ["a bad audit interval", ["serve", "--demo", "--audit-interval", "soon"], "--audit-interval must be a duration"],
     ["a missing token file", ["serve", "--demo", "--api-token-file", "/nonexistent/token"], "--api-token-file /nonexistent/token: cannot read it"],
+    ["a listen address that is not host:port", ["serve", "--demo", "--listen", "8080"], '--listen must be host:port, [v6]:port, :port or off, got "8080"'],
     ["k8s mixed with files", ["serve", "--policies", "k8s", "p.yaml"], "--policies takes either k8s or files and directories, not both"],
     ["a missing required option", ["replay"], "required option '--file <path>' not specified"],
   ])("rejects %s with exit code 2 and one line", async (_name, args, message) => {

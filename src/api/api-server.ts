@@ -1,8 +1,6 @@
-import { once } from "node:events";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Express } from "express";
-import { parseListenAddress } from "../metrics/index.js";
+import { listenHttp, parseListenAddress } from "../metrics/index.js";
+import type { BoundHttpServer } from "../metrics/index.js";
 
 /** The API could not be started (bad address, port in use). */
 export class ApiServerError extends Error {
@@ -23,19 +21,17 @@ export interface ApiServer {
 export async function startApiServer(app: Express, listen: string): Promise<ApiServer> {
   const address = parseListenAddress(listen);
   if (!address) throw new ApiServerError(`--listen must be host:port, [v6]:port or :port, got "${listen}"`);
-  const server: Server = app.listen(address.port, address.host);
+  let bound: BoundHttpServer;
+  try {
+    bound = await listenHttp(app, address);
+  } catch (err) {
+    throw new ApiServerError(`cannot listen on ${listen} for the API`, { cause: err });
+  }
+  const { server, address: text } = bound;
   // Slow or idle clients cannot hold connections forever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
   server.keepAliveTimeout = 5_000;
-  try {
-    await once(server, "listening");
-  } catch (err) {
-    throw new ApiServerError(`cannot listen on ${listen} for the API`, { cause: err });
-  }
-  const bound = server.address() as AddressInfo; // a TCP server that is listening has an AddressInfo
-  const host = bound.family === "IPv6" ? `[${bound.address}]` : bound.address;
-  const text = `${host}:${bound.port}`;
   return {
     address: text,
     url: `http://${text}`,

@@ -12,6 +12,8 @@ export { sqliteFileBytes } from "./db-size.js";
 export { METRIC_PREFIX } from "./instruments.js";
 export type { Instruments } from "./instruments.js";
 export { NO_NAMESPACE, OTHER, POLICY_DROP_REASONS } from "./label-values.js";
+export { listenHttp } from "./http-listen.js";
+export type { BoundHttpServer } from "./http-listen.js";
 export { parseListenAddress } from "./listen-address.js";
 export type { ListenAddress } from "./listen-address.js";
 export { MetricsServerError, metricsHandler, startMetricsServer } from "./metrics-server.js";

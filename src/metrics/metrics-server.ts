@@ -1,9 +1,8 @@
-import { once } from "node:events";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Request, RequestHandler, Response } from "express";
 import type { Registry } from "prom-client";
+import { listenHttp } from "./http-listen.js";
+import type { BoundHttpServer } from "./http-listen.js";
 import { parseListenAddress } from "./listen-address.js";
 
 /** The metrics endpoint could not be started (bad address, port in use). */
@@ -45,15 +44,13 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   app.use((_req: Request, res: Response) => {
     res.status(404).type("text/plain").send("not found; metrics are at /metrics\n");
   });
-  const server: Server = app.listen(listen.port, listen.host);
+  let bound: BoundHttpServer;
   try {
-    await once(server, "listening");
+    bound = await listenHttp(app, listen);
   } catch (err) {
     throw new MetricsServerError(`cannot listen on ${options.listen} for metrics`, { cause: err });
   }
-  const bound = server.address() as AddressInfo; // a TCP server that is listening has an AddressInfo
-  const host = bound.family === "IPv6" ? `[${bound.address}]` : bound.address;
-  const address = `${host}:${bound.port}`;
+  const { server, address } = bound;
   return {
     address,
     url: `http://${address}/metrics`,

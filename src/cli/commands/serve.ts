@@ -17,11 +17,12 @@ import { ensureDemoPolicies } from "../setup/demo-policies.js";
 import { openDaemonGraph } from "../setup/graph-daemon.js";
 import type { DaemonGraph } from "../setup/graph-daemon.js";
 import { persistFlows } from "../setup/graph-ingest.js";
-import { metricsListenOf, startDaemonMetrics } from "../setup/graph-metrics.js";
+import { startDaemonMetrics } from "../setup/graph-metrics.js";
 import type { DaemonMetrics } from "../setup/graph-metrics.js";
 import { tlsFromFlags } from "../setup/graph-source.js";
 import { startPeriodicAudit } from "../setup/periodic-audit.js";
 import type { PeriodicAudit } from "../setup/periodic-audit.js";
+import { listenFlagOf } from "../listen-flag.js";
 import { stopSignal } from "../stop-signal.js";
 import { UsageError, parsePositiveInt } from "../usage-error.js";
 import type { WriterFlush } from "../../metrics/index.js";
@@ -61,9 +62,6 @@ export interface ServeDeps {
 /** `--audit-interval` of the demo when none is given. */
 const DEMO_AUDIT_INTERVAL = "10s";
 
-/** The `--listen` value that turns the HTTP API off. */
-const OFF = "off";
-
 /** The environment variable that sets an option: `--audit-interval` → `HUBBLE_AUDITOR_AUDIT_INTERVAL`. */
 export function envVarOf(flag: string): string {
   return `HUBBLE_AUDITOR_${flag.replace(/^--/, "").replace(/-/g, "_").toUpperCase()}`;
@@ -88,8 +86,8 @@ interface Settings {
 /** Checks every flag before anything starts; a UsageError names the bad one. */
 function settingsOf(raw: RawOptions): Settings {
   const interval = parsePositiveInt("--summary-interval", raw.summaryInterval);
-  const metricsListen = metricsListenOf(raw.metricsListen);
-  const listen = raw.listen.trim().toLowerCase() === OFF ? undefined : raw.listen.trim();
+  const metricsListen = listenFlagOf("--metrics-listen", raw.metricsListen);
+  const listen = listenFlagOf("--listen", raw.listen);
   const auditIntervalMs = parseDuration(raw.auditInterval);
   if (auditIntervalMs === undefined || auditIntervalMs < 1000) throw new UsageError(`--audit-interval must be a duration of at least 1s such as 1m or 30s, got "${raw.auditInterval}"`);
   if (parseDuration(raw.auditWindow) === undefined) throw new UsageError(`--audit-window must be a duration such as 7d or 24h, got "${raw.auditWindow}"`);

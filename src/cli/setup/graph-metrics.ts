@@ -1,20 +1,6 @@
 import type { HubbleEvent } from "../../hubble/index.js";
-import { createMetrics, parseListenAddress, sqliteFileBytes, startMetricsServer, tapEvents } from "../../metrics/index.js";
+import { createMetrics, sqliteFileBytes, startMetricsServer, tapEvents } from "../../metrics/index.js";
 import type { AuditorMetrics, MetricsServer, StreamSnapshot, WriterFlush } from "../../metrics/index.js";
-import { UsageError } from "../usage-error.js";
-
-/** The `--metrics-listen` value that turns the endpoint off. */
-export const METRICS_OFF = "off";
-
-/**
- * Checks `--metrics-listen` before anything starts: returns the address to listen on, or
- * undefined for `off` (no metrics at all). Throws a {@link UsageError} for anything else.
- */
-export function metricsListenOf(value: string): string | undefined {
-  if (value.trim().toLowerCase() === METRICS_OFF) return undefined;
-  if (!parseListenAddress(value)) throw new UsageError(`--metrics-listen must be host:port, [v6]:port, :port or off, got "${value}"`);
-  return value.trim();
-}
 
 /** The daemon's metrics with their endpoint, fed by the stream, the ingest loop and the writer. */
 export interface DaemonMetrics {
