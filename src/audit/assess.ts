@@ -57,14 +57,19 @@ export function survivesDefaultDeny(outcome: DirectionOutcome): boolean {
 }
 
 const PORTED = new Set(["TCP", "UDP", "SCTP"]);
+const ICMP = new Set(["ICMPv4", "ICMPv6"]);
 
-/** The connection attempt an edge stands for, at L3/L4. */
+/**
+ * The connection attempt an edge stands for, at L3/L4. The graph keeps an ICMP edge's
+ * type in its port, which is the ICMP type policy matches.
+ */
 export function connectionInput(view: PolicyView, source: Identity, destination: Identity, protocol: string, port: number): ConnectionInput {
   return {
     source: view.endpoint(source),
     destination: view.endpoint(destination),
     protocol,
     ...(PORTED.has(protocol) ? { port } : {}),
+    ...(ICMP.has(protocol) ? { icmpType: port } : {}),
   };
 }
 

@@ -13,6 +13,8 @@ export { formatPolicyId } from "./spec/policy-id.js";
 export type { LabelSelectorSpec, SelectorOperator, SelectorRequirementSpec } from "./spec/label-selector.js";
 export type * from "./spec/network-policy.js";
 export type * from "./spec/cilium-policy.js";
+export type { IcmpFamily } from "./spec/icmp-types.js";
+export { icmpTypeCode, icmpTypeName } from "./spec/icmp-types.js";
 export type { NamespaceSpec, PodSpec, NamedPort, OwnerRef } from "./spec/inventory.js";
 
 export type { ParsedPolicies, ParseOptions } from "./parse/parse-documents.js";
@@ -28,6 +30,7 @@ export type {
   CompiledPort,
   CompiledL7,
   RuleRef,
+  IcmpMatch,
   UnsupportedPiece,
 } from "./compile/model.js";
 export type { CompileInput } from "./compile/compile-model.js";
@@ -43,5 +46,6 @@ export { SEMANTICS_NAMES, isSemanticsName, semanticsProfile } from "./evaluate/s
 
 export type { ExplainSubjects } from "./explain/explain.js";
 export { explainEvaluation, describeRule } from "./explain/explain.js";
+export { describeIcmpType, describeIcmpMatch } from "./explain/describe-icmp.js";
 export type { FlowConnection } from "./evaluate/from-flow.js";
 export { connectionFromFlow } from "./evaluate/from-flow.js";

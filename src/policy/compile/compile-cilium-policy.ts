@@ -1,5 +1,5 @@
 import { anchoredRegExp } from "../regex.js";
-import type { CiliumPeerRuleSpec, CiliumPolicySpec, CiliumRuleSpec, L7RulesSpec } from "../spec/cilium-policy.js";
+import type { CiliumPeerRuleSpec, CiliumPolicySpec, CiliumRuleSpec, IcmpRuleSpec, L7RulesSpec } from "../spec/cilium-policy.js";
 import type { LabelSelectorSpec } from "../spec/label-selector.js";
 import type { Direction } from "../spec/policy-id.js";
 import type { CompiledL7, CompiledPeer, CompiledPort, CompiledRule, PolicySection } from "./model.js";
@@ -21,8 +21,15 @@ const NEVER = /$^/;
  * - `enableDefaultDeny.<dir>` defaults to true when the rule has allow or deny entries
  *   for that direction (counting entries that failed to parse); without entries the
  *   direction is untouched, whatever enableDefaultDeny says;
- * - an entry with no L3 field but with toPorts allows those ports from/to any peer; an
- *   entry with neither (`- {}`) allows nothing (it only enables default deny).
+ * - an entry with no L3 field but with toPorts or icmps allows those ports or ICMP types
+ *   from/to any peer (pkg/policy/rule.go mergeIngress / mergeEgress put the wildcard
+ *   selector in for each toPorts and each icmps entry); an entry with neither (`- {}`)
+ *   allows nothing (it only enables default deny). An ICMP-only entry is an entry like any
+ *   other, so it enables default deny for its direction too: "if any ICMP policy is
+ *   specified, layer 4 and ICMP communication will be blocked unless it's related to a
+ *   connection that is otherwise allowed" (docs: security/policy/layer4);
+ * - an L3 field with toPorts or icmps needs both to match (one L4 filter per port or
+ *   ICMP type, carrying the rule's peer selectors).
  */
 export function compileCiliumPolicy(policy: CiliumPolicySpec, selectors: SelectorFactory): PolicySection[] {
   const out: PolicySection[] = [];
@@ -93,6 +100,8 @@ function compileEntry(policy: CiliumPolicySpec, rule: CiliumRuleSpec, entry: Cil
 }
 
 function compilePorts(entry: CiliumPeerRuleSpec): CompiledPort[] | undefined {
+  // Parsing guarantees icmps never comes with a non-empty toPorts (Cilium rejects that).
+  if (entry.icmps !== undefined) return compileIcmps(entry.icmps);
   if (entry.toPorts === undefined || entry.toPorts.length === 0) return undefined;
   const out: CompiledPort[] = [];
   for (const pr of entry.toPorts) {
@@ -109,6 +118,23 @@ function compilePorts(entry: CiliumPeerRuleSpec): CompiledPort[] | undefined {
         ...(typeof p.port === "string" ? { name: p.port } : {}),
         ...(p.endPort === undefined ? {} : { endPort: p.endPort }),
       });
+    }
+  }
+  return out;
+}
+
+/**
+ * ICMP fields become ICMP ports whose port is the ICMP type, as Cilium translates them
+ * (pkg/policy/api/icmp.go ICMPField.PortProtocol: family IPv6 → ICMPv6, else ICMP; the
+ * type code as the port); the datapath then looks the packet's ICMP type up as the port
+ * (bpf/lib/policy.h). Fields of all entries are alternatives, in order. An entry without
+ * fields adds none, so `icmps: [{}]` admits nothing.
+ */
+function compileIcmps(icmps: readonly IcmpRuleSpec[]): CompiledPort[] {
+  const out: CompiledPort[] = [];
+  for (const rule of icmps) {
+    for (const f of rule.fields) {
+      out.push({ index: out.length, path: f.path, protocol: f.family === "IPv6" ? "ICMPv6" : "ICMP", port: f.type, fromNetworkPolicy: false });
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Cidr } from "../cidr.js";
 import type { CiliumEntity, CiliumProtocol } from "../spec/cilium-policy.js";
+import type { IcmpFamily } from "../spec/icmp-types.js";
 import type { NamespaceSpec, PodSpec } from "../spec/inventory.js";
 import type { Direction, PolicyId } from "../spec/policy-id.js";
 import type { CompiledSelector } from "./selector.js";
@@ -20,6 +21,19 @@ export interface RuleRef {
   /** `undefined` when the rule has no port list (any port). */
   readonly portIndex?: number;
   readonly path: string;
+  /** Set when an ICMP alternative (an `icmps` field, or a toPorts ICMP port) decided; `undefined` otherwise. */
+  readonly icmp?: IcmpMatch;
+}
+
+/** The ICMP alternative that matched a connection, and the connection's ICMP type. */
+export interface IcmpMatch {
+  /** Field path of the alternative, e.g. `spec.egress[0].icmps[0].fields[1]`. */
+  readonly path: string;
+  readonly family: IcmpFamily;
+  /** The connection's ICMP type; `undefined` when unknown and the alternative admits every type. */
+  readonly type?: number;
+  /** True when the alternative is an `icmps` field of type 0, which Cilium applies to every type of the family. */
+  readonly typeZeroAdmitsAll?: true;
 }
 
 /** A construct the model does not evaluate, attached to the piece that holds it. */
@@ -55,7 +69,11 @@ export interface CompiledPort {
   readonly index: number;
   readonly path: string;
   readonly protocol: CiliumProtocol;
-  /** `undefined` with `name` undefined: every port of the protocol. */
+  /**
+   * `undefined` with `name` undefined: every port of the protocol. For ICMP and ICMPv6
+   * the ICMP type, which Cilium uses as the port of ICMP packets: `icmps` fields compile
+   * to such ports (their path is the field's, `...icmps[0].fields[1]`).
+   */
   readonly port?: number;
   /** Inclusive end of a range. */
   readonly endPort?: number;
@@ -90,7 +108,7 @@ export interface CompiledRule {
   readonly peers: readonly CompiledPeer[] | undefined;
   /** `undefined`: every protocol and port. */
   readonly ports: readonly CompiledPort[] | undefined;
-  /** Conditions not evaluated (requires, icmps, TLS interception, ...). */
+  /** Conditions not evaluated (requires, authentication, TLS interception, ...). */
   readonly unsupported: readonly UnsupportedPiece[];
 }
 

@@ -45,6 +45,13 @@ export interface ConnectionInput {
   readonly protocol: string;
   /** Destination port (TCP/UDP/SCTP); `undefined` for protocols without ports. */
   readonly port?: number;
+  /**
+   * ICMP type (0-255) of an ICMPv4 / ICMPv6 connection, the type of the packet that opened
+   * it (an echo request, not its reply); Cilium matches `icmps` rules and toPorts ICMP
+   * ports against it. `undefined` for other protocols, or when unknown: rules that
+   * admit only some ICMP types then cannot decide and are reported as not evaluated.
+   */
+  readonly icmpType?: number;
   /** L7 request details; `undefined` for L3/L4 flows. */
   readonly l7?: L7Request;
 }

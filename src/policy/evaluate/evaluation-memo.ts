@@ -30,10 +30,11 @@ export function needsOf(sections: readonly PolicySection[]): RuleNeeds {
 
 /**
  * Remembers evaluations per identity pair. Hubble reports the same pairs over and over;
- * an evaluation depends only on the two label sets, protocol and port, plus the per-flow
- * facts that the selecting rules actually look at (addresses for CIDR rules, DNS names
- * for toFQDNs, the destination pod for named ports, the pods for the self rule). Flows
- * whose L7 request matters, or that bring their own named ports, are not remembered.
+ * an evaluation depends only on the two label sets, protocol, port and ICMP type, plus
+ * the per-flow facts that the selecting rules actually look at (addresses for CIDR rules,
+ * DNS names for toFQDNs, the destination pod for named ports, the pods for the self
+ * rule). Flows whose L7 request matters, or that bring their own named ports, are not
+ * remembered.
  * Bounded: the memo starts over when full. Evaluations are immutable, so sharing is safe.
  */
 export class EvaluationMemo {
@@ -45,7 +46,7 @@ export class EvaluationMemo {
 
   /** The memo key (after the source id), or `undefined` when this connection must be evaluated afresh. */
   keyFor(input: ConnectionInput, source: PreparedEndpoint, destination: PreparedEndpoint, needs: readonly RuleNeeds[]): string | undefined {
-    let key = `${destination.labels.id}/${input.protocol}/${input.port ?? ""}`;
+    let key = `${destination.labels.id}/${input.protocol}/${input.port ?? ""}/${input.icmpType ?? ""}`;
     let ip = false;
     let dns = false;
     let namedPort = false;

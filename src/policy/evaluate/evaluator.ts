@@ -3,7 +3,7 @@ import { selectorMatches } from "../compile/selector.js";
 import type { Direction, PolicyId } from "../spec/policy-id.js";
 import type { ConnectionInput } from "./endpoint.js";
 import type { DirectionEvaluation, Evaluation, UnsupportedTouch } from "./evaluation.js";
-import { matchRule, type MatchContext } from "./match-rule.js";
+import { matchRule, type MatchContext, type RuleMatch } from "./match-rule.js";
 import { EvaluationMemo, NO_NEEDS, needsOf } from "./evaluation-memo.js";
 import { EndpointPreparer, type PreparedEndpoint, type PreparedLabels, type RuleNeeds, type SubjectSections } from "./prepare.js";
 import { semanticsProfile, type SemanticsName, type SemanticsProfile } from "./semantics.js";
@@ -156,12 +156,13 @@ function implicitAllow(job: DirectionJob): "local-host" | "self" | undefined {
   return undefined;
 }
 
-function refOf(ref: RuleRef, m: { peerIndex?: number; portIndex?: number; path?: string }): RuleRef {
+function refOf(ref: RuleRef, m: Pick<RuleMatch, "peerIndex" | "portIndex" | "path" | "icmp">): RuleRef {
   return {
     ...ref,
     ...(m.peerIndex === undefined ? {} : { peerIndex: m.peerIndex }),
     ...(m.portIndex === undefined ? {} : { portIndex: m.portIndex }),
     ...(m.path === undefined ? {} : { path: m.path }),
+    ...(m.icmp === undefined ? {} : { icmp: m.icmp }),
   };
 }
 

@@ -63,3 +63,27 @@ describe("connectionFromFlow", () => {
     });
   });
 });
+
+describe("connectionFromFlow: ICMP", () => {
+  const icmp = (protocol: "ICMPv4" | "ICMPv6", type: number) => ({ protocol, type, code: 0 }) as const;
+  it.each([
+    ["an echo request", icmp("ICMPv4", 8), false, 8],
+    ["an ICMPv6 neighbor solicitation", icmp("ICMPv6", 135), false, 135],
+    ["a destination unreachable", icmp("ICMPv4", 3), false, 3],
+    ["an echo reply (its request's type)", icmp("ICMPv4", 0), true, 8],
+    ["a timestamp reply", icmp("ICMPv4", 14), true, 13],
+    ["an ICMPv6 echo reply", icmp("ICMPv6", 129), true, 128],
+    ["an ICMPv6 extended echo reply", icmp("ICMPv6", 161), true, 160],
+    ["a reply flagged error message (kept)", icmp("ICMPv6", 1), true, 1],
+  ])("carries the ICMP type of %s", (_name, l4, isReply, icmpType) => {
+    const c = connectionFromFlow({ ...base, l4, isReply });
+    expect(c).toMatchObject({ kind: "connection", reply: isReply, input: { protocol: l4.protocol, icmpType } });
+    if (c.kind === "connection") expect(c.input.port).toBeUndefined();
+  });
+
+  it("sets no ICMP type for other protocols", () => {
+    const c = connectionFromFlow(base);
+    if (c.kind === "connection") expect(c.input.icmpType).toBeUndefined();
+    expect(c.kind).toBe("connection");
+  });
+});

@@ -10,9 +10,20 @@ export type FlowConnection =
 const NO_LABELS = { id: 0, identity: 0, clusterName: "", namespace: "", labels: [], podName: "", workloads: [] } as const;
 
 /**
+ * Query messages of the ICMP reply types, per protocol: echo (RFC 792, RFC 4443),
+ * timestamp (RFC 792) and extended echo (RFC 8335). Cilium's conntrack keeps a reply of
+ * these with its request, which is what policy decided.
+ */
+const ICMP_REQUEST_OF_REPLY: Readonly<Record<"ICMPv4" | "ICMPv6", ReadonlyMap<number, number>>> = {
+  ICMPv4: new Map([[0, 8], [14, 13], [43, 42]]),
+  ICMPv6: new Map([[129, 128], [161, 160]]),
+};
+
+/**
  * Builds the connection a flow belongs to. Replies are allowed with their connection
  * (conntrack), so a reply flow (`isReply` true) is turned back into the original
- * direction: source and destination swap and the port is the reply's source port.
+ * direction: source and destination swap, the port is the reply's source port, and an
+ * ICMP reply type (an echo reply) becomes the type of its request (echo request).
  */
 export function connectionFromFlow(flow: Flow): FlowConnection {
   if (flow.source === undefined && flow.destination === undefined && flow.ip === undefined) {
@@ -24,8 +35,11 @@ export function connectionFromFlow(flow: Flow): FlowConnection {
   const l4 = flow.l4;
   let protocol = l4?.protocol ?? "UNKNOWN";
   let port: number | undefined;
+  let icmpType: number | undefined;
   if (l4 !== undefined && (l4.protocol === "TCP" || l4.protocol === "UDP" || l4.protocol === "SCTP")) {
     port = reply ? l4.sourcePort : l4.destinationPort;
+  } else if (l4 !== undefined && (l4.protocol === "ICMPv4" || l4.protocol === "ICMPv6")) {
+    icmpType = (reply ? ICMP_REQUEST_OF_REPLY[l4.protocol].get(l4.type) : undefined) ?? l4.type;
   }
   if (l4 === undefined) protocol = "UNKNOWN";
   const l7 = reply ? undefined : l7Request(flow);
@@ -37,6 +51,7 @@ export function connectionFromFlow(flow: Flow): FlowConnection {
       destination: reply ? src : dst,
       protocol,
       ...(port === undefined ? {} : { port }),
+      ...(icmpType === undefined ? {} : { icmpType }),
       ...(l7 === undefined ? {} : { l7 }),
     },
   };

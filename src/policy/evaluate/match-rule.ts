@@ -1,7 +1,8 @@
 import { cidrContains } from "../cidr.js";
-import type { CompiledL7, CompiledPeer, CompiledPort, CompiledRule, UnsupportedPiece } from "../compile/model.js";
+import type { CompiledL7, CompiledPeer, CompiledPort, CompiledRule, IcmpMatch, UnsupportedPiece } from "../compile/model.js";
 import { selectorMatches } from "../compile/selector.js";
 import type { ConnectionInput, L7Request } from "./endpoint.js";
+import { matchIcmpPort } from "./match-icmp.js";
 import type { PreparedEndpoint } from "./prepare.js";
 import type { SemanticsProfile } from "./semantics.js";
 
@@ -13,6 +14,8 @@ export interface RuleMatch {
   /** Path of the deciding piece (peer, else port, else rule). */
   readonly path?: string;
   readonly l7Restricted?: boolean;
+  /** The ICMP alternative that matched; `undefined` when none decided. */
+  readonly icmp?: IcmpMatch;
   /** Unsupported pieces that made the status unknown or that apply to the match. */
   readonly touched: readonly UnsupportedPiece[];
 }
@@ -47,6 +50,7 @@ export function matchRule(rule: CompiledRule, ctx: MatchContext): RuleMatch {
     ...(port.index === undefined ? {} : { portIndex: port.index }),
     ...(peer.path !== undefined ? { path: peer.path } : port.path !== undefined ? { path: port.path } : {}),
     ...(port.l7Restricted === true ? { l7Restricted: true } : {}),
+    ...(port.icmp === undefined ? {} : { icmp: port.icmp }),
     touched,
   };
 }
@@ -56,6 +60,7 @@ interface Part {
   readonly index?: number;
   readonly path?: string;
   readonly l7Restricted?: boolean;
+  readonly icmp?: IcmpMatch;
   readonly touched: readonly UnsupportedPiece[];
 }
 
@@ -138,10 +143,13 @@ function matchPort(p: CompiledPort, ctx: MatchContext): Part {
   const { protocol, port } = ctx.input;
   const at = { index: p.index, path: p.path };
   if (p.protocol === "ICMP" || p.protocol === "ICMPv6") {
-    const want = p.protocol === "ICMP" ? "ICMPv4" : "ICMPv6";
-    return protocol === want ? { status: "match", ...at, touched: [] } : { status: "no", touched: [] };
+    const r = matchIcmpPort(p, ctx.input);
+    if (r.status === "match") return { status: "match", ...at, icmp: r.icmp, touched: [] };
+    if (r.status === "unknown") return { status: "unknown", ...at, touched: [{ construct: r.construct, path: p.path }] };
+    return { status: "no", touched: [] };
   }
-  // ANY covers the port-based protocols; ICMP is never matched by a port rule.
+  // ANY covers the port-based protocols (Cilium expands ANY to TCP, UDP and SCTP,
+  // pkg/policy/rule.go mergeIngress / mergeEgress): ICMP is never matched by a port rule.
   if (!L4.has(protocol) || (p.protocol !== "ANY" && p.protocol !== protocol)) return { status: "no", touched: [] };
   const unsupported = (construct: string): Part => ({ status: "unknown", ...at, touched: [{ construct, path: p.path }] });
   if (p.fromNetworkPolicy && p.protocol === "SCTP" && ctx.profile.networkPolicySctp === "unsupported") {

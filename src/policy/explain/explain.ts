@@ -1,6 +1,7 @@
 import type { RuleRef } from "../compile/model.js";
 import type { DirectionEvaluation, Evaluation } from "../evaluate/evaluation.js";
 import { formatPolicyId } from "../spec/policy-id.js";
+import { describeIcmpMatch } from "./describe-icmp.js";
 
 /** Names for the two ends, used in sentences (e.g. `default/web` and `10.0.0.1`). */
 export interface ExplainSubjects {
@@ -10,9 +11,16 @@ export interface ExplainSubjects {
   readonly port: string;
 }
 
-/** One rule reference in words: `cnp/default/deny-rule spec.ingressDeny[0].fromEndpoints[0]`. */
+/**
+ * One rule reference in words: `cnp/default/deny-rule spec.ingressDeny[0].fromEndpoints[0]`.
+ * When an ICMP alternative decided, its path (unless it is the reference's path) and the
+ * ICMP type follow: `cnp/default/ping spec.egress[0].icmps[0].fields[0]: ICMPv4 type 8 (EchoRequest)`.
+ */
 export function describeRule(ref: RuleRef): string {
-  return `${formatPolicyId(ref.policy)} ${ref.path}`;
+  const head = `${formatPolicyId(ref.policy)} ${ref.path}`;
+  if (ref.icmp === undefined) return head;
+  const where = ref.icmp.path === ref.path ? "" : ` and ${ref.icmp.path}`;
+  return `${head}${where}: ${describeIcmpMatch(ref.icmp)}`;
 }
 
 function describeDirection(d: DirectionEvaluation, direction: "egress" | "ingress", who: ExplainSubjects): string[] {

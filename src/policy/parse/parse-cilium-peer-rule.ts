@@ -10,6 +10,7 @@ import {
 } from "../spec/cilium-policy.js";
 import type { Direction } from "../spec/policy-id.js";
 import { parseFqdnSelector } from "./parse-fqdn.js";
+import { parseIcmps } from "./parse-icmps.js";
 import { parseLabelSelector } from "./parse-label-selector.js";
 import { parseToPorts } from "./parse-cilium-ports.js";
 import { get, isObject, join, type JsonObject, type Reader } from "./reader.js";
@@ -21,8 +22,8 @@ const UNSUPPORTED_PEERS: Readonly<Record<Direction, readonly string[]>> = {
 };
 /** Fields that narrow every other rule of the subject, or that add conditions we do not model. */
 const UNSUPPORTED_CONSTRAINTS: Readonly<Record<Direction, readonly string[]>> = {
-  ingress: ["fromRequires", "icmps", "authentication"],
-  egress: ["toRequires", "icmps", "authentication"],
+  ingress: ["fromRequires", "authentication"],
+  egress: ["toRequires", "authentication"],
 };
 
 /**
@@ -64,6 +65,14 @@ export function parseCiliumPeerRule(
     .map((f) => ({ construct: f, path: join(path, f) }));
   const portList = reader.list(value, "toPorts", path);
   const toPorts = portList === undefined ? undefined : parseToPorts(reader, portList, { path: join(path, "toPorts"), allowL7: !at.deny, direction: at.direction });
+  const icmpList = reader.list(value, "icmps", path);
+  // Cilium's rule validation (pkg/policy/api/rule_validation.go, errUnsupportedICMPWithToPorts)
+  // rejects an allow or deny rule with both a non-empty icmps and a non-empty toPorts:
+  // "the ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts".
+  if (icmpList !== undefined && icmpList.length > 0 && portList !== undefined && portList.length > 0) {
+    reader.report(join(path, "icmps"), "icmps cannot be combined with toPorts in one rule (Cilium rejects it: write a separate rule for toPorts)");
+  }
+  const icmps = icmpList === undefined ? undefined : parseIcmps(reader, icmpList, join(path, "icmps"));
   if (reader.problems.length > before || (portList !== undefined && toPorts === undefined)) return undefined;
   return {
     path,
@@ -73,6 +82,7 @@ export function parseCiliumPeerRule(
     cidrs,
     fqdns,
     toPorts: toPorts?.ports,
+    icmps,
     unsupportedPeers,
     unsupportedConstraints: [...unsupportedConstraints, ...(toPorts?.unsupported ?? [])],
   };

@@ -1,4 +1,5 @@
 import type { Cidr } from "../cidr.js";
+import type { IcmpFamily } from "./icmp-types.js";
 import type { LabelSelectorSpec } from "./label-selector.js";
 import type { ParsedObjectBase, PolicyId } from "./policy-id.js";
 
@@ -78,7 +79,7 @@ export interface CiliumRuleSpec {
 
 /**
  * One ingress/egress (allow or deny) rule. Peer lists are `undefined` when absent;
- * Cilium treats a rule with no L3 field but with `toPorts` as "any peer".
+ * Cilium treats a rule with no L3 field but with `toPorts` or `icmps` as "any peer".
  */
 export interface CiliumPeerRuleSpec {
   readonly path: string;
@@ -90,9 +91,14 @@ export interface CiliumPeerRuleSpec {
   /** Egress only. */
   readonly fqdns: readonly FqdnSelectorSpec[] | undefined;
   readonly toPorts: readonly PortRuleSpec[] | undefined;
+  /**
+   * `icmps` entries; `undefined` when absent or an empty list (Cilium then reads the rule
+   * as if `icmps` were not written). Never set together with a non-empty `toPorts`.
+   */
+  readonly icmps: readonly IcmpRuleSpec[] | undefined;
   /** L3 constructs the model does not evaluate (toServices, toGroups, fromNodes, ...). */
   readonly unsupportedPeers: readonly UnsupportedSpec[];
-  /** Constraints that narrow every other rule (fromRequires / toRequires), or `icmps`. */
+  /** Constraints that narrow every other rule (fromRequires / toRequires), or that add conditions (authentication, TLS). */
   readonly unsupportedConstraints: readonly UnsupportedSpec[];
 }
 
@@ -122,6 +128,20 @@ export interface FqdnSelectorSpec {
   readonly matchName: string | undefined;
   /** The pattern as written (lower-cased); `undefined` when a name is used. */
   readonly matchPattern: string | undefined;
+}
+
+/** One `icmps` entry: its fields are alternatives; an entry without fields admits nothing. */
+export interface IcmpRuleSpec {
+  readonly path: string;
+  readonly fields: readonly IcmpFieldSpec[];
+}
+
+/** One `icmps[].fields[]` entry, with a type name already turned into its code. */
+export interface IcmpFieldSpec {
+  readonly path: string;
+  readonly family: IcmpFamily;
+  /** ICMP type code, 0-255. */
+  readonly type: number;
 }
 
 /** Cilium `toPorts[].ports[].protocol`; ANY is the default. */

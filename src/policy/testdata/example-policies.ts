@@ -115,6 +115,18 @@ spec:
   endpointSelector: {matchLabels: {app: myService}}
   egress: [{toPorts: [{ports: [{port: "80", protocol: TCP}]}]}]
 `,
+  "icmp-echo": `
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: icmp-rule, namespace: default}
+spec:
+  endpointSelector: {matchLabels: {app: myService}}
+  egress:
+  - icmps:
+    - fields:
+      - {type: 8, family: IPv4}
+      - {type: EchoRequest, family: IPv6}
+`,
   "cidr-with-except": `
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy

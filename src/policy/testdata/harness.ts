@@ -31,18 +31,22 @@ export function scenario(yaml: string, semantics: SemanticsName = "cilium") {
   const parsed = parsePolicyDocuments([...yamlDocuments(EXAMPLE_INVENTORY, "inventory.yaml"), ...yamlDocuments(yaml)]);
   if (parsed.problems.length > 0) throw new Error(`test policy has problems: ${JSON.stringify(parsed.problems)}`);
   const evaluator = createPolicyEvaluator(compilePolicyModel(parsed), { semantics });
+  // `port` is `number/PROTOCOL`: a port, or for ICMPv4 / ICMPv6 an ICMP type; the number may be left out.
   return (
     source: PolicyEndpoint,
     destination: PolicyEndpoint,
     port = "80/TCP",
     l7?: L7Request,
   ): Evaluation => {
-    const [num, protocol] = port.split("/");
+    const [num, protocol = "TCP"] = port.split("/");
+    const n = num === undefined || num === "" ? undefined : Number(num);
+    // For ICMPv4 / ICMPv6 the number is the ICMP type ("8/ICMPv4" is an echo request).
+    const icmp = protocol === "ICMPv4" || protocol === "ICMPv6";
     const input: ConnectionInput = {
       source,
       destination,
-      protocol: protocol ?? "TCP",
-      ...(num === undefined || num === "" ? {} : { port: Number(num) }),
+      protocol,
+      ...(n === undefined ? {} : icmp ? { icmpType: n } : { port: n }),
       ...(l7 === undefined ? {} : { l7 }),
     };
     return evaluator.evaluate(input);
