@@ -51,3 +51,48 @@ export function waitForOutput(child: ChildProcessWithoutNullStreams, predicate: 
     });
   });
 }
+
+/** How a run ended whose stdout reader went away, like `hubble-auditor ... | head -1`. */
+export interface ClosedReaderResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** What was read before the reader closed; empty when it closed at once. */
+  readonly read: string;
+  readonly stderr: string;
+  /** From start to exit. */
+  readonly ms: number;
+}
+
+/**
+ * Runs the CLI with its stdout read until the first line ends (`after: "first-line"`) or not at
+ * all (`after: "start"`), and then closed, so its further writes fail with EPIPE. Killed after
+ * `timeoutMs`, which shows as `signal: "SIGKILL"`.
+ */
+export function runCliIntoClosedReader(
+  args: readonly string[],
+  options: { readonly after: "start" | "first-line"; readonly timeoutMs?: number; readonly cwd?: string },
+): Promise<ClosedReaderResult> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+    let read = "";
+    let stderr = "";
+    if (options.after === "start") child.stdout.destroy();
+    else {
+      child.stdout.on("data", (d: Buffer) => {
+        read += d.toString();
+        const end = read.indexOf("\n");
+        if (end >= 0) {
+          read = read.slice(0, end + 1);
+          child.stdout.destroy();
+        }
+      });
+    }
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 20_000);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, read, stderr, ms: performance.now() - started });
+    });
+  });
+}

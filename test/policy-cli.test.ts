@@ -4,10 +4,11 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeGraphFile } from "../src/graph/testdata/graph-file.js";
 
 const MAIN = join(import.meta.dirname, "../dist/src/cli/main.js");
 const dir = await mkdtemp(join(tmpdir(), "policy-cli-"));
@@ -21,6 +22,9 @@ const flows = join(dir, "flows.json");
 await writeFile(good, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {}}\n");
 await writeFile(bad, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {x: [1]}}}\n");
 await writeFile(flows, "");
+// An empty graph: the commands that read one get as far as the policies without failing on it.
+const db = join(dir, "graph.db");
+writeGraphFile(db, []);
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -46,6 +50,42 @@ describe.skipIf(!existsSync(MAIN))("policy commands through the built CLI", () =
     const missing = await cli("simulate", "--policies", good);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it.each([
+    ["policies check", (missing: string) => ["policies", "check", good, missing]],
+    ["simulate", (missing: string) => ["simulate", "--policies", good, missing, "--flows", flows]],
+    ["explain", (missing: string) => ["explain", "--policies", missing, "--from", "b/x", "--to", "a/y", "--port", "80/TCP"]],
+    ["whatif", (missing: string) => ["whatif", "--policies", missing, "--db", db]],
+    ["audit", (missing: string) => ["audit", "--policies", missing, "--db", db]],
+  ])("%s: a policy path that does not exist is one error line naming it, exit code 2 and no output", async (_name, args) => {
+    const missing = join(dir, "no-such-policies.yaml");
+    const r = await cli(...args(missing));
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `hubble-auditor: cannot read policies from ${missing}: no such file or directory\n` });
+  });
+
+  it("a directory without policy files is a warning on stderr, not an error", async () => {
+    const empty = join(dir, "empty");
+    await mkdir(empty);
+    const r = await cli("simulate", "--policies", empty, "--flows", flows, "--strict");
+    expect(r).toEqual({ code: 0, stdout: "", stderr: `warning: ${empty}: no policy files (*.yaml, *.yml, *.json) in this directory\n` });
+  });
+
+  it("audit --kubernetes against an API server that refuses connections fails in seconds, naming it and the cause", async () => {
+    const kubeconfig = join(dir, "kubeconfig.yaml");
+    await writeFile(kubeconfig, [
+      "apiVersion: v1", "kind: Config", "current-context: down",
+      "clusters: [{name: down, cluster: {server: 'https://127.0.0.1:1'}}]",
+      "users: [{name: u, user: {token: t}}]",
+      "contexts: [{name: down, context: {cluster: down, user: u}}]", "",
+    ].join("\n"));
+    const started = performance.now();
+    const r = await cli("audit", "--kubernetes", "--kubeconfig", kubeconfig, "--db", db);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    const last = r.stderr.trimEnd().split("\n").at(-1);
+    expect(last).toMatch(/^hubble-auditor: cannot list NetworkPolicy objects from the Kubernetes API server at https:\/\/127\.0\.0\.1:1 \(retried for 5 s\): GET \/apis\/networking\.k8s\.io\/v1\/networkpolicies\?limit=500 failed: connect ECONNREFUSED 127\.0\.0\.1:1$/);
   });
 
   it("explain prints the verdict in words", async () => {

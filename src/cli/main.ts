@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
+import { isClosedPipe, stdoutClosed } from "./closed-output.js";
 import { buildProgram } from "./program.js";
 import { exitCodeFor } from "./exit-code.js";
+
+// Before anything writes: `hubble-auditor ... | head -1` must end quietly with exit code 0.
+stdoutClosed.watch(process.stdout, {
+  exit: (code) => process.exit(code),
+  warn: (text) => process.stderr.write(text),
+});
 
 const program = buildProgram();
 try {
@@ -10,6 +17,9 @@ try {
   if (err instanceof CommanderError) {
     // Commander has already printed its one-line message (or the help text).
     process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (stdoutClosed.closed || isClosedPipe(err) || isClosedPipe(process.stdout.errored)) {
+    // The reader of stdout has gone (a command may notice before the stream's error event): not a failure.
+    process.exitCode = 0;
   } else {
     const { code, message } = exitCodeFor(err);
     process.stderr.write(`hubble-auditor: ${message}\n`);

@@ -1,12 +1,15 @@
-/** Fired by SIGINT/SIGTERM or by a caller's signal; `dispose` removes the process handlers. */
+import { stdoutClosed } from "./closed-output.js";
+
+/** Fired by SIGINT/SIGTERM, a closed stdout or a caller's signal; `dispose` removes the handlers. */
 export interface StopSignal {
   readonly signal: AbortSignal;
   dispose(): void;
 }
 
 /**
- * How a long-running command learns it should stop: SIGINT, SIGTERM, or `external` (tests
- * stop commands in-process this way). undefined `external`: only the process signals.
+ * How a long-running command learns it should stop: SIGINT, SIGTERM, the reader of stdout
+ * going away (`serve | head -1`), or `external` (tests stop commands in-process this way).
+ * undefined `external`: only the process's own events.
  */
 export function stopSignal(external?: AbortSignal): StopSignal {
   const controller = new AbortController();
@@ -15,6 +18,7 @@ export function stopSignal(external?: AbortSignal): StopSignal {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  const unsubscribe = stdoutClosed.onClose(onSignal);
   if (external?.aborted === true) controller.abort();
   else external?.addEventListener("abort", onSignal, { once: true });
   return {
@@ -22,6 +26,7 @@ export function stopSignal(external?: AbortSignal): StopSignal {
     dispose: () => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      unsubscribe();
       external?.removeEventListener("abort", onSignal);
     },
   };

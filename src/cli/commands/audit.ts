@@ -5,8 +5,8 @@ import { auditGraph, auditToJson, auditToTable, createPolicyView } from "../../a
 import { openGraphStore, queryGraph } from "../../graph/index.js";
 import { compilePolicyModel, formatProblem, parsePolicyDocuments } from "../../policy/index.js";
 import type { SourceDocument } from "../../policy/index.js";
-import { loadKubeConfig, startKubernetesSource } from "../../policy/sources/index.js";
-import type { KubeConfigOptions, KubernetesSource } from "../../policy/sources/index.js";
+import { loadKubeConfig, takeKubernetesSnapshot } from "../../policy/sources/index.js";
+import type { KubeConfigOptions } from "../../policy/sources/index.js";
 import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError } from "../usage-error.js";
 import { DEFAULT_DB } from "./ingest.js";
@@ -38,11 +38,6 @@ interface RawOptions {
   readonly until?: string;
   readonly semantics: string;
   readonly output: string;
-}
-
-/** Failure to read the cluster's policies in time. */
-export class KubernetesSnapshotError extends Error {
-  override readonly name = "KubernetesSnapshotError";
 }
 
 /** Adds `hubble-auditor audit`: findings of observed traffic against the policies. */
@@ -98,27 +93,11 @@ async function policyDocuments(raw: RawOptions, deps: AuditCommandDeps): Promise
 }
 
 /**
- * Lists the cluster's policies, Namespaces and Pods once: starts the Kubernetes source, takes
- * the first complete set it delivers, and stops it. Fails after `timeoutMs` (default 60 s).
+ * Lists the cluster's policies, Namespaces and Pods once. An API server that cannot be reached
+ * or keeps failing ends the command after a few seconds of retries with a
+ * KubernetesSnapshotError naming the server and the error (exit code 2), rather than an audit
+ * against no policies.
  */
-export async function kubernetesSnapshot(options: KubeConfigOptions, logger: Logger, timeoutMs = 60_000): Promise<readonly SourceDocument[]> {
-  const kubeConfig = loadKubeConfig(options);
-  let source: KubernetesSource | undefined;
-  try {
-    return await new Promise<readonly SourceDocument[]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new KubernetesSnapshotError(`the cluster's policies could not be listed within ${Math.round(timeoutMs / 1000)}s`));
-      }, timeoutMs);
-      source = startKubernetesSource({
-        kubeConfig,
-        logger: logger.child({ module: "policy-source" }),
-        onChange: (documents) => {
-          clearTimeout(timer);
-          resolve(documents);
-        },
-      });
-    });
-  } finally {
-    await source?.stop();
-  }
+export function kubernetesSnapshot(options: KubeConfigOptions, logger: Logger): Promise<readonly SourceDocument[]> {
+  return takeKubernetesSnapshot({ kubeConfig: loadKubeConfig(options), logger: logger.child({ module: "policy-source" }) });
 }

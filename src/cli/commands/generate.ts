@@ -80,15 +80,8 @@ function flagName(path: string): string {
 }
 
 async function writeTo(out: string, options: GenerateOptions): Promise<GroundTruth> {
-  if (out === "-") {
-    try {
-      return await writeNdjson(process.stdout, options);
-    } catch (err) {
-      // A closed pipe (`generate | head`) is the reader's choice, not a failure.
-      if (err instanceof Error && "code" in err && err.code === "EPIPE") process.exit(0);
-      throw err;
-    }
-  }
+  // A closed pipe (`generate | head`) ends the process quietly in main.ts, for every command.
+  if (out === "-") return writeNdjson(process.stdout, options);
   const file = createWriteStream(out);
   const sink: Writable = out.endsWith(".gz") ? createGzip() : file;
   if (sink !== file) sink.pipe(file);

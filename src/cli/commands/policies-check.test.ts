@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
+import { PolicyPathError } from "../../policy/sources/index.js";
 import { policyCommandDeps } from "../setup/policy-files.js";
 import { registerPoliciesCheckCommand } from "./policies-check.js";
 
@@ -103,9 +104,20 @@ describe("hubble-auditor policies check", () => {
     expect((await run("--strict", good)).exitCode).toBeUndefined();
   });
 
-  it("a path that does not exist is a problem, not a crash", async () => {
-    const r = await run("--strict", join(dir, "missing"));
-    expect(r.err).toContain("missing");
-    expect(r.exitCode).toBe(1);
+  it("a path that does not exist is an error naming it, and nothing is summarised", async () => {
+    const missing = join(dir, "missing");
+    const outcome = run(good, missing);
+    await expect(outcome).rejects.toThrow(new PolicyPathError([{ file: missing, message: "no such file or directory" }]));
+    await expect(outcome).rejects.toThrow(`cannot read policies from ${missing}: no such file or directory`);
+  });
+
+  it("a directory without policy files is a warning, not an error or a problem", async () => {
+    const empty = join(dir, "empty");
+    await mkdir(empty, { recursive: true });
+    const r = await run("--strict", empty);
+    expect(r.err).toBe(`warning: ${empty}: no policy files (*.yaml, *.yml, *.json) in this directory\n`);
+    expect(r.out).toContain("NetworkPolicy: 0\n");
+    expect(r.out).toContain("problems: 0\n");
+    expect(r.exitCode).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
+import { PolicyPathError } from "../../policy/sources/index.js";
 import { flowReader, policyCommandDeps } from "../setup/policy-files.js";
 import { UsageError } from "../usage-error.js";
 import { registerSimulateCommand } from "./simulate.js";
@@ -143,6 +144,20 @@ describe("hubble-auditor simulate", () => {
     [["-o", "xml"], '-o must be jsonl or table, got "xml"'],
   ])("usage error %j", async (extra, message) => {
     await expect(run("--policies", policyDir, "--flows", flowFile, ...extra)).rejects.toThrow(new UsageError(message));
+  });
+
+  it("a policy path that does not exist is an error naming it, not a run where everything is allowed", async () => {
+    const missing = join(dir, "no-such-policies");
+    let out = "";
+    let err = "";
+    const deps = policyCommandDeps((t) => (err += t), { write: (t) => (out += t), setExitCode: () => undefined });
+    const program = new Command().exitOverride();
+    registerSimulateCommand(program, { ...deps, readFlows: flowReader(() => undefined) });
+    await expect(program.parseAsync(["simulate", "--policies", policyDir, missing, "--flows", flowFile, "-o", "table"], { from: "user" })).rejects.toThrow(
+      new PolicyPathError([{ file: missing, message: "no such file or directory" }]),
+    );
+    expect(out).toBe("");
+    expect(err).toBe("");
   });
 
   it("a missing required option is a commander usage error", async () => {

@@ -3,7 +3,7 @@ import { policySnapshotOf } from "../../api/index.js";
 import type { HealthCheck, PolicySnapshot } from "../../api/index.js";
 import { formatProblem } from "../../policy/index.js";
 import type { SemanticsName } from "../../policy/index.js";
-import { loadKubeConfig, loadPolicyFiles, startKubernetesSource } from "../../policy/sources/index.js";
+import { assertPolicyPathsUsable, loadKubeConfig, loadPolicyFiles, startKubernetesSource } from "../../policy/sources/index.js";
 import type { KubeConfigOptions, KubernetesSource } from "../../policy/sources/index.js";
 import { formatFileProblem } from "./policy-files.js";
 
@@ -36,7 +36,9 @@ export interface DaemonPoliciesOptions {
 
 /**
  * Loads the policy model for the daemon. Files are read once now (problems logged, never
- * fatal: a bad policy is skipped, the rest load) and again on every {@link DaemonPolicies.reload};
+ * fatal: a bad policy is skipped, the rest load; but a named path that is missing or unreadable
+ * throws a PolicyPathError, so the daemon does not start on fewer policies than it was given)
+ * and again on every {@link DaemonPolicies.reload}, where such a path is only a logged problem;
  * `k8s` starts list/watch informers on NetworkPolicies, Cilium policies, Namespaces and Pods
  * and rebuilds the model on every change.
  */
@@ -75,15 +77,23 @@ export async function startDaemonPolicies(options: DaemonPoliciesOptions): Promi
       stop: () => source.stop(),
     };
   }
-  const load = async (): Promise<void> => {
-    const { documents, problems } = await loadPolicyFiles(options.sources);
+  let empty = "";
+  const load = async (stage: "start" | "reload"): Promise<void> => {
+    const loaded = await loadPolicyFiles(options.sources);
+    // At start a missing path stops the daemon; later (a ConfigMap being remounted) it is a problem like any other.
+    if (stage === "start") assertPolicyPathsUsable(loaded);
+    const { documents, problems } = loaded;
+    if (loaded.emptyDirectories.join("\n") !== empty) {
+      empty = loaded.emptyDirectories.join("\n");
+      for (const directory of loaded.emptyDirectories) log.warn({ directory }, "no policy files (*.yaml, *.yml, *.json) in this directory");
+    }
     snapshot = policySnapshotOf(documents, { origin: "files", semantics: options.semantics, nowMs: Date.now(), sourceProblems: problems.length });
     report(snapshot, problems.map((p) => formatFileProblem(p).replace(/^problem: /, "").trim()));
   };
-  await load();
+  await load("start");
   return {
     current: () => snapshot,
-    reload: load,
+    reload: () => load("reload"),
     description: options.sources.join(", "),
     check: () => ({ name: "policies", ok: snapshot !== undefined, reason: snapshot === undefined ? "loading policy files" : `${policyCount(snapshot)} policies from ${options.sources.join(", ")}` }),
     stop: () => Promise.resolve(),

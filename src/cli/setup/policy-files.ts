@@ -1,6 +1,6 @@
 import type { Flow } from "../../flows/index.js";
 import { eventBatches, readFlowFile } from "../../hubble/index.js";
-import { loadPolicyFiles, type FileProblem } from "../../policy/sources/index.js";
+import { assertPolicyPathsUsable, loadPolicyFiles, type FileProblem } from "../../policy/sources/index.js";
 import type { LoadedDocuments, PolicyCommandDeps } from "../commands/policies-check.js";
 
 /** Where the policy commands write; tests pass their own. */
@@ -19,7 +19,16 @@ export function formatFileProblem(p: FileProblem): string {
   return `problem: ${where}: ${p.message}\n`;
 }
 
-/** What the policy commands need: file loading that reports problems through `warn`, stdout, exit code. */
+/** The warning for a named directory without policy files: it may be the wrong one, but it is not an error. */
+export function formatEmptyDirectory(dir: string): string {
+  return `warning: ${dir}: no policy files (*.yaml, *.yml, *.json) in this directory\n`;
+}
+
+/**
+ * What the policy commands need: file loading that reports problems through `warn`, stdout, exit
+ * code. A named path that cannot be used at all (missing, unreadable) is a `PolicyPathError`
+ * (exit code 2, before any output): going on would evaluate against fewer policies than asked for.
+ */
 export function policyCommandDeps(
   warn: (text: string) => void,
   io: PolicyCommandIo = {},
@@ -29,7 +38,10 @@ export function policyCommandDeps(
   };
   return {
     loadPolicyDocuments: async (paths: readonly string[]): Promise<LoadedDocuments> => {
-      const { documents, problems } = await loadPolicyFiles(paths);
+      const loaded = await loadPolicyFiles(paths);
+      assertPolicyPathsUsable(loaded);
+      const { documents, problems } = loaded;
+      for (const dir of loaded.emptyDirectories) line(formatEmptyDirectory(dir));
       for (const p of problems) line(formatFileProblem(p));
       return { documents, fileProblems: problems.length };
     },

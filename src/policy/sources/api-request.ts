@@ -9,6 +9,8 @@ export interface GetJsonRequest {
   /** Path plus query, e.g. `/api/v1/pods?limit=500`. */
   readonly path: string;
   readonly maxResponseBytes: number;
+  /** Limit on connecting to the server; the whole request is bounded by `signal`. */
+  readonly connectTimeoutMs: number;
   readonly signal: AbortSignal;
 }
 
@@ -36,6 +38,7 @@ export async function getJson(req: GetJsonRequest): Promise<unknown> {
     outgoing.on("error", (err) => {
       reject(new KubernetesApiError(`GET ${req.path} failed: ${err.message}`, { path: req.path, cause: err }));
     });
+    limitConnectTime(outgoing, req.connectTimeoutMs);
     outgoing.end();
   });
   const body = await readBody(response, req);
@@ -51,6 +54,37 @@ export async function getJson(req: GetJsonRequest): Promise<unknown> {
   } catch (err) {
     throw new KubernetesApiError(`GET ${req.path}: response is not JSON`, { path: req.path, statusCode: status, cause: err });
   }
+}
+
+/** What {@link limitConnectTime} uses of a `ClientRequest` (tests pass fakes). */
+export interface ConnectingRequest {
+  once(event: "socket", listener: (socket: ConnectingSocket) => void): unknown;
+  destroy(err: Error): unknown;
+}
+
+/** What {@link limitConnectTime} uses of a `net.Socket`. */
+export interface ConnectingSocket {
+  readonly connecting: boolean;
+  once(event: "connect" | "close", listener: () => void): unknown;
+}
+
+/**
+ * Fails `outgoing` if its socket has not connected within `ms`. Without this, a server address
+ * that silently drops packets holds a request for the whole list timeout (the OS gives up on a
+ * connect only after minutes). A reused keep-alive socket is connected already.
+ */
+export function limitConnectTime(outgoing: ConnectingRequest, ms: number): void {
+  outgoing.once("socket", (socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(() => {
+      outgoing.destroy(new Error(`connect timed out after ${ms} ms`));
+    }, ms);
+    const done = (): void => {
+      clearTimeout(timer);
+    };
+    socket.once("connect", done);
+    socket.once("close", done);
+  });
 }
 
 async function readBody(response: IncomingMessage, req: GetJsonRequest): Promise<string> {

@@ -3,8 +3,10 @@ export type { FileProblem } from "./file-problem.js";
 export { DEFAULT_FILE_LIMITS, type FileLimits } from "./file-limits.js";
 export { loadPolicyFiles, type LoadedPolicyFiles, type LoadPolicyFilesOptions } from "./load-policy-files.js";
 export { parsePolicyText, type PolicyText } from "./policy-text.js";
+export { PolicyPathError, assertPolicyPathsUsable } from "./policy-path-error.js";
 export { loadKubeConfig, type KubeConfigOptions } from "./kube-config.js";
-export { KubeConfigError, KubernetesApiError } from "./kubernetes-errors.js";
+export { KubeConfigError, KubernetesApiError, KubernetesSnapshotError } from "./kubernetes-errors.js";
+export { SNAPSHOT_TIMING, takeKubernetesSnapshot, type KubernetesSnapshotOptions } from "./kubernetes-snapshot.js";
 export {
   startKubernetesSource,
   type KubernetesSource,

@@ -132,7 +132,9 @@ export class KindWatcher {
     const { definition, timing, kubeConfig } = this.options;
     const logger = this.logger;
     const signal = AbortSignal.any([this.stopRequests.signal, AbortSignal.timeout(timing.listTimeoutMs)]);
-    const listed = await listObjects({ kubeConfig, path: definition.path, pageSize: timing.pageSize, maxPageBytes: timing.maxPageBytes, signal });
+    const listed = await listObjects({
+      kubeConfig, path: definition.path, pageSize: timing.pageSize, maxPageBytes: timing.maxPageBytes, connectTimeoutMs: timing.connectTimeoutMs, signal,
+    });
     const items = listed.items.flatMap((raw) => toCachedObject(definition, raw) ?? []);
     if (items.length < listed.items.length) {
       logger.warn({ skipped: listed.items.length - items.length }, "ignoring listed objects without a name");

@@ -29,3 +29,18 @@ export function statusCodeOf(err: unknown): number | undefined {
   if ("code" in err && typeof err.code === "number") return err.code;
   return undefined;
 }
+
+/**
+ * A one-shot read of the cluster's policies did not complete: the API server could not be
+ * reached, kept failing, or was too slow. The message names the server and the last failure.
+ */
+export class KubernetesSnapshotError extends Error {
+  override readonly name = "KubernetesSnapshotError";
+  /** The API server address from the kubeconfig. */
+  readonly server: string;
+
+  constructor(message: string, details: { readonly server: string }) {
+    super(message);
+    this.server = details.server;
+  }
+}

@@ -9,6 +9,8 @@ export interface ListObjectsRequest {
   /** Objects asked for per page (the API's `limit`). */
   readonly pageSize: number;
   readonly maxPageBytes: number;
+  /** Limit on connecting to the server, per page. */
+  readonly connectTimeoutMs: number;
   readonly signal: AbortSignal;
 }
 
@@ -33,7 +35,7 @@ export async function listObjects(req: ListObjectsRequest): Promise<ListedObject
     const query = new URLSearchParams({ limit: String(req.pageSize) });
     if (token !== "") query.set("continue", token);
     const path = `${req.path}?${query.toString()}`;
-    const body = await getJson({ kubeConfig: req.kubeConfig, path, maxResponseBytes: req.maxPageBytes, signal: req.signal });
+    const body = await getJson({ kubeConfig: req.kubeConfig, path, maxResponseBytes: req.maxPageBytes, connectTimeoutMs: req.connectTimeoutMs, signal: req.signal });
     const list = asList(body);
     if (list === undefined) throw new KubernetesApiError(`GET ${path}: response is not a list`, { path, statusCode: 200 });
     items.push(...list.items);

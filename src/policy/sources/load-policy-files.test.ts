@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,11 +50,56 @@ describe("loadPolicyFiles", () => {
     expect(list.items).toHaveLength(2);
   });
 
-  it("reports a missing path by name and still loads the others", async () => {
+  it("reports a missing path by name, lists it as unusable, and still loads the others", async () => {
     const missing = join(files, "does-not-exist.yaml");
     const result = await loadPolicyFiles([missing, join(policies, "a-default-deny.yaml")]);
     expect(result.problems).toEqual([{ file: missing, message: "no such file or directory" }]);
+    expect(result.unusablePaths).toEqual(result.problems);
     expect(names(result.documents)).toEqual(["NetworkPolicy/default-deny-ingress"]);
+  });
+
+  it("lists a named path that is neither file nor directory as unusable", async () => {
+    const result = await loadPolicyFiles(["/dev/null"]);
+    expect(result.unusablePaths).toEqual([{ file: "/dev/null", message: "not a regular file or directory" }]);
+  });
+
+  it("reports a dangling link inside a directory as a problem, but not as an unusable path", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kept\n");
+    await symlink(join(dir, "gone.yaml"), join(dir, "dangling.yaml"));
+    const result = await loadPolicyFiles([dir]);
+    expect(result.problems).toEqual([{ file: join(dir, "dangling.yaml"), message: "no such file or directory" }]);
+    expect(result.unusablePaths).toEqual([]);
+    expect(names(result.documents)).toEqual(["Namespace/kept"]);
+  });
+
+  it("lists a named directory without policy files as empty, which is not a problem", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "README.md"), "policies go here\n");
+    await mkdir(join(dir, "sub"));
+    const result = await loadPolicyFiles([dir, policies]);
+    expect(result.emptyDirectories).toEqual([dir]);
+    expect(result.problems).toEqual([]);
+    expect(result.unusablePaths).toEqual([]);
+    expect((await loadPolicyFiles([files])).emptyDirectories).toEqual([]); // policy files in subdirectories count
+  });
+
+  it.skipIf(process.getuid?.() === 0)("lists a named file or directory that cannot be read as unusable, but one found inside a directory only as a problem", async () => {
+    const dir = await tempDir();
+    const locked = join(dir, "locked.yaml");
+    await writeFile(locked, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n");
+    await chmod(locked, 0o000);
+    const closed = join(dir, "closed");
+    await mkdir(closed);
+    await chmod(closed, 0o000);
+    const named = await loadPolicyFiles([locked, closed]);
+    expect(named.unusablePaths).toEqual([
+      { file: closed, message: expect.stringMatching(/^cannot read directory: EACCES/) as unknown },
+      { file: locked, message: expect.stringMatching(/^cannot read file: EACCES/) as unknown },
+    ]);
+    const walked = await loadPolicyFiles([dir]);
+    expect(walked.unusablePaths).toEqual([]);
+    expect(walked.problems).toHaveLength(2);
   });
 
   it("skips only the document with a YAML syntax error, naming its index and line", async () => {
