@@ -4,7 +4,7 @@
 // holds only the summary table. Exits non-zero only when a benchmark process fails: a missed
 // target is shown in the table, not fatal. Options:
 //   --quick        smaller sizes, for a smoke run
-//   --only a,b     run only these (of ingest, graph, policy, api)
+//   --only a,b     run only these (of ingest, graph, policy, audit, api)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -25,6 +25,7 @@ const BENCHES: readonly Bench[] = [
   { name: "ingest", full: [], quick: ["--flows", "100000", "--rounds", "1"] },
   { name: "graph", full: [], quick: ["--scenario", "200000:10000", "--grpc-flows", "50000"] },
   { name: "policy", full: [], quick: ["--flows", "200000"] },
+  { name: "audit", full: [], quick: ["--runs", "2"] },
   { name: "api", full: [], quick: ["--flows", "50000", "--preload", "50000", "--rounds", "1", "--rest-seconds", "1"] },
 ];
 

@@ -7,7 +7,7 @@ export type { PolicyView, PolicyViewOptions } from "./policy-view.js";
 export { createPolicyView } from "./policy-view.js";
 export type { WouldBeDrop, WouldBeDropCause, WouldBeDropEdge, WouldBeDropOptions } from "./would-be-drops.js";
 export { findWouldBeDrops, wouldBeDropsOf } from "./would-be-drops.js";
-export type { OverPermission, OverPermissionOptions, PeerPermission } from "./over-permission.js";
+export type { NamespacePermission, OverPermission, OverPermissionOptions, PeerPermission } from "./over-permission.js";
 export { computeOverPermission } from "./over-permission.js";
 export type { DirectionOutcome, EdgeAssessment } from "./assess.js";
 export { assessEdges, directionOutcome, survivesDefaultDeny } from "./assess.js";

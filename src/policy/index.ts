@@ -43,6 +43,8 @@ export type { PolicyEvaluator, EvaluatorOptions } from "./evaluate/evaluator.js"
 export { createPolicyEvaluator } from "./evaluate/evaluator.js";
 export type { SemanticsName, SemanticsProfile } from "./evaluate/semantics.js";
 export { SEMANTICS_NAMES, isSemanticsName, semanticsProfile } from "./evaluate/semantics.js";
+export { EndpointPreparer } from "./evaluate/prepare.js";
+export type { PreparedEndpoint, PreparedLabels } from "./evaluate/prepare.js";
 
 export type { ExplainSubjects } from "./explain/explain.js";
 export { explainEvaluation, describeRule } from "./explain/explain.js";
