@@ -67,9 +67,13 @@ describe("recorded bookinfo capture, TCP", () => {
     expect(redirected.every((c) => c.egress?.source === "policy-verdict")).toBe(true);
   });
 
-  it("never attributes unknown-direction packets it cannot match, and skips every reply", () => {
-    // 100 flows marked is_reply, plus one SYN-ACK seen at TO_OVERLAY without is_reply.
-    expect(tracker.stats.skipped.reply).toBe(71 + 29 + 1);
+  it("settles what other records settle, keeps the rest as unknown, and skips every reply", () => {
+    // 100 flows marked is_reply, one SYN-ACK seen at TO_OVERLAY without is_reply, and three
+    // records without it whose reverse 5-tuple was a request (ratings' answers to the proxy's
+    // upstream leg, jaeger's to the collector).
+    expect(tracker.stats.skipped.reply).toBe(71 + 29 + 1 + 3);
+    expect(tracker.stats.unknownDirection).toBe(1);
+    expect(tracker.settlerStats).toMatchObject({ unknown: 1, corrected: 28 });
     expect(tracker.stats.skipped["l7-response"]).toBe(32);
     expect(out.some((c) => c.source.key.startsWith("bookinfo/") && c.port !== 9080 && c.destination.key.startsWith("bookinfo/"))).toBe(false);
   });
@@ -78,12 +82,17 @@ describe("recorded bookinfo capture, TCP", () => {
 describe("recorded bookinfo capture, UDP", () => {
   const { out } = connectionsOf("basic-sample-400-udp-flows.json");
 
-  it("counts every DNS query datagram once and each DNS request record", () => {
+  it("counts every DNS query datagram once, each DNS request record, and the DNS proxy's upstream leg", () => {
+    const upstream = "remote-node -> kube-system/coredns UDP/53";
     expect(tally(out, "new")).toEqual({
       "bookinfo/productpage-v1 -> kube-system/coredns UDP/53": 48,
       "bookinfo/ratings-v1 -> kube-system/coredns UDP/53": 26,
+      // Sent from the node without is_reply: requests, as coredns serves UDP/53 in settled requests.
+      [upstream]: 74,
     });
-    expect(tally(out, "request")).toEqual(tally(out, "new"));
+    const { [upstream]: leg, ...clients } = tally(out, "new");
+    expect(leg).toBe(74);
+    expect(tally(out, "request")).toEqual(clients);
   });
 
   it("keeps the queried names", () => {

@@ -45,7 +45,14 @@ describe("graph of the recorded bookinfo captures", async () => {
       "kube-system/otelcol-hubble-collector -> jaeger/jaeger-default TCP/14250",
       "kube-system/otelcol-hubble-collector -> reserved:host TCP/4244",
       "reserved:host -> jaeger/jaeger-default TCP/14269",
+      // The DNS proxy's upstream leg: records without is_reply, settled as requests because
+      // coredns serves UDP/53 in settled requests.
+      "reserved:remote-node -> kube-system/coredns UDP/53",
+      // One health-check packet without is_reply that no other record settles: kept as unknown.
+      "reserved:remote-node -> reserved:health TCP/4240",
     ]);
+    expect(edges["reserved:remote-node -> kube-system/coredns UDP/53"]).toEqual({ connectionsByVerdict: { FORWARDED: 74 }, requests: 0 });
+    expect(graph.edges.find((e) => e.destination === "reserved:health")).toMatchObject({ connections: 0, unknown: 1 });
     expect(edges["bookinfo/productpage-v1 -> bookinfo/details-v1 TCP/9080"]).toEqual({ connectionsByVerdict: { REDIRECTED: 9 }, requests: 9 });
     expect(edges["bookinfo/productpage-v1 -> bookinfo/reviews-v2 TCP/9080"]).toEqual({ connectionsByVerdict: { REDIRECTED: 4 }, requests: 5 });
     expect(edges["bookinfo/ratings-v1 -> bookinfo/productpage-v1 TCP/9080"]).toEqual({ connectionsByVerdict: { REDIRECTED: 9 }, requests: 9 });
@@ -90,7 +97,7 @@ describe("graph of the recorded bookinfo captures", async () => {
 
   it("counts nothing twice when a file is ingested again", async () => {
     const before = graphTotals(store, EVERYTHING);
-    expect(before).toMatchObject({ identities: 10, edges: 12, connections: 103, requests: 107, dropped: 0 });
+    expect(before).toMatchObject({ identities: 12, edges: 14, connections: 103 + 74, requests: 107, dropped: 0 });
     await ingest(store, "basic-sample-400-tcp-flows.json");
     await ingest(store, "basic-sample-400-udp-flows.json");
     expect(graphTotals(store, EVERYTHING)).toEqual(before);

@@ -30,6 +30,8 @@ export interface DaemonStatus {
     readonly skipped: number;
     /** Connections the graph writer has flushed to the database. */
     readonly storedConnections: number;
+    /** Packets whose direction no record settled: counted on their edge, not as connections. */
+    readonly unknownDirection: number;
   };
   readonly graph: { readonly file: string; readonly bytes: number | null; readonly retention: string };
   readonly policies: (Omit<PolicyCounts, "loadedAtMs"> & { readonly loadedAt: string; readonly source: string }) | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Connection } from "./connection.js";
-import { ConnectionTracker, pathOf } from "./connection-tracker.js";
+import { ConnectionTracker } from "./connection-tracker.js";
 import { IdentityResolver } from "./identity-resolver.js";
 import { describeIdentity } from "./identity.js";
 import { flow, pod, tcpFlags } from "./testdata/flow-builder.js";
@@ -66,7 +66,7 @@ describe("ConnectionTracker", () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ kind: "new", events: 1, nodes: ["node-a"] });
     expect(tracker.stats.merged).toBe(2);
-    expect(tracker.stats.unattributed).toBe(0);
+    expect(tracker.stats.unknownDirection).toBe(0);
   });
 
   it("counts a SYN on the same 5-tuple after the TIME_WAIT minute as a new connection", () => {
@@ -86,16 +86,27 @@ describe("ConnectionTracker", () => {
     expect(out.map((c) => c.kind)).toEqual(["existing", "existing"]);
   });
 
-  it("attributes an unknown-direction packet only to a connection it matches", () => {
+  it("settles packets without a direction by their 5-tuple and by the port the server serves", () => {
     const { out, tracker } = track([
       egressSyn,
+      // The SYN's own 5-tuple: a later packet of that connection.
       { at: T0 + 2, l4: tcp("A"), isReply: undefined, traceObservationPoint: "TO_OVERLAY" },
+      // From the port the SYN went to, back to another port: a reply.
       { ...reply, at: T0 + 3, l4: tcp("A", 8080), isReply: undefined },
+      // To the port the SYN went to, from a port never seen: a connection opened before observation.
       { at: T0 + 4, l4: tcp("A", 41000), isReply: undefined },
     ]);
-    expect(out).toHaveLength(1);
-    expect(out[0]?.events).toBe(2);
-    expect(tracker.stats.unattributed).toBe(2);
+    expect(out.map((c) => [c.kind, c.events])).toEqual([["new", 2], ["existing", 1]]);
+    expect(tracker.stats.skipped.reply).toBe(1);
+    expect(tracker.stats.unknownDirection).toBe(0);
+    expect(tracker.settlerStats).toMatchObject({ byTuple: 1, byServer: 2, unknown: 0 });
+  });
+
+  it("counts a packet whose direction nothing settles on its edge as unknown, never as a connection", () => {
+    const lone = { ip: { source: "10.0.3.30", destination: "10.0.4.40", sourceXlated: "", ipVersion: "IPv4" as const, encrypted: false } };
+    const { out, tracker } = track([{ ...lone, at: T0, l4: { protocol: "UDP", sourcePort: 45000, destinationPort: 47000 }, isReply: undefined }]);
+    expect(out.map((c) => [c.kind, c.protocol, c.port])).toEqual([["unknown", "UDP", 47000]]);
+    expect(tracker.stats).toMatchObject({ connections: 1, unknownDirection: 1 });
   });
 
   it("counts every UDP request datagram, but one datagram seen at two points once", () => {
@@ -136,13 +147,3 @@ describe("ConnectionTracker", () => {
   });
 });
 
-describe("pathOf", () => {
-  it.each([
-    ["http://details:9080/details/0", "/details/0"],
-    ["https://api.example.com", "/"],
-    ["/api/v1/items?page=2#top", "/api/v1/items"],
-    ["", "/"],
-  ])("%s → %s", (url, path) => {
-    expect(pathOf(url)).toBe(path);
-  });
-});

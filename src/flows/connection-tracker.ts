@@ -1,8 +1,15 @@
 import type { Flow, Layer4 } from "./flow.js";
 import { EVENT_TYPE, toMillis } from "./flow.js";
-import type { Connection, ConnectionL7, ConnectionProtocol } from "./connection.js";
+import type { Connection, ConnectionKind, ConnectionL7, ConnectionProtocol } from "./connection.js";
+import { fiveTuple } from "./five-tuple.js";
+import { pathOf } from "./http-target.js";
 import type { SkipReason } from "./flow-role.js";
 import { flowRole } from "./flow-role.js";
+import { FlowSettler } from "./flow-settler.js";
+import type { FlowSettlerOptions, SettledFlow, SettlerStats } from "./flow-settler.js";
+import { FlowTally, tallyClassOf } from "./flow-tally.js";
+import type { FlowCount } from "./flow-tally.js";
+import type { Identity } from "./identity.js";
 import type { IdentityResolver } from "./identity-resolver.js";
 import { TrackedConnection } from "./tracked-connection.js";
 
@@ -18,6 +25,8 @@ export interface ConnectionTrackerOptions {
   readonly tcpHoldMs?: number;
   /** Bound on connections held in memory (default 200k); the oldest are emitted early. */
   readonly maxTracked?: number;
+  /** How flows without a reported direction are settled (see FlowSettler). */
+  readonly settler?: FlowSettlerOptions;
 }
 
 /** Counters describing what the tracker did with the flows it was given. */
@@ -25,34 +34,19 @@ export interface TrackerStats {
   flows: number;
   connections: number;
   merged: number;
-  /** Flows of unknown direction that matched no tracked connection and were not used. */
-  unattributed: number;
+  /**
+   * Flows whose direction nothing settled: each is counted on its edge as a connection
+   * event of kind `unknown`, never as a connection.
+   */
+  unknownDirection: number;
   /** Connections emitted before their merge window closed because of `maxTracked`. */
   evictedEarly: number;
   readonly skipped: Record<SkipReason, number>;
 }
 
-// Keys are built with join, which yields one flat string: the tracker keeps them in maps,
-// where a template literal's tree of string fragments would cost several times the text.
-function fiveTuple(flow: Flow, l4: Layer4, reverse: boolean): string {
-  const src = flow.ip?.source ?? "";
-  const dst = flow.ip?.destination ?? "";
-  switch (l4.protocol) {
-    case "TCP":
-    case "UDP":
-    case "SCTP":
-      return reverse
-        ? [l4.protocol, dst, l4.destinationPort, src, l4.sourcePort].join("|")
-        : [l4.protocol, src, l4.sourcePort, dst, l4.destinationPort].join("|");
-    case "ICMPv4":
-    case "ICMPv6":
-    case "VRRP":
-    case "IGMP":
-      return reverse ? [l4.protocol, dst, src].join("|") : [l4.protocol, src, dst].join("|");
-  }
-}
-
-function portOf(l4: Layer4): { protocol: ConnectionProtocol; port: number } {
+/** The protocol and port a connection of this L4 header is counted on (ICMP: the type). */
+export function portOf(l4: Layer4 | undefined): { protocol: ConnectionProtocol; port: number } {
+  if (!l4) return { protocol: "OTHER", port: 0 };
   switch (l4.protocol) {
     case "TCP":
     case "UDP":
@@ -73,19 +67,6 @@ function l7Of(flow: Flow): ConnectionL7 | undefined {
   const dns = flow.l7?.dns;
   if (dns) return { kind: "dns", query: dns.query, qtypes: dns.qtypes };
   return undefined;
-}
-
-/** The path of an HTTP URL (absolute or origin-form), without query or fragment. */
-export function pathOf(url: string): string {
-  let rest = url;
-  const scheme = rest.indexOf("://");
-  if (scheme >= 0) {
-    const slash = rest.indexOf("/", scheme + 3);
-    rest = slash < 0 ? "/" : rest.slice(slash);
-  }
-  const end = rest.search(/[?#]/);
-  const path = end < 0 ? rest : rest.slice(0, end);
-  return path === "" ? "/" : path;
 }
 
 /** Distinct sighting signatures shared at once (nodes × event types × observation points). */
@@ -110,9 +91,14 @@ export class ConnectionTracker {
   private readonly mergeWindowMs: number;
   private readonly tcpHoldMs: number;
   private readonly maxTracked: number;
+  private readonly settler: FlowSettler;
+  private readonly tally = new FlowTally();
   private now = Number.NEGATIVE_INFINITY;
+  // Where settled flows' connection events go during one push, drain or flush.
+  private out: Connection[] = [];
+  private readonly onSettled = (settled: SettledFlow): void => { this.consume(settled, this.out); };
   readonly stats: TrackerStats = {
-    flows: 0, connections: 0, merged: 0, unattributed: 0, evictedEarly: 0,
+    flows: 0, connections: 0, merged: 0, unknownDirection: 0, evictedEarly: 0,
     skipped: { reply: 0, "l7-response": 0, "socket-lb": 0, "no-l4": 0, "no-endpoints": 0 },
   };
 
@@ -123,6 +109,20 @@ export class ConnectionTracker {
     this.mergeWindowMs = options.mergeWindowMs ?? 1000;
     this.tcpHoldMs = options.tcpHoldMs ?? 60_000;
     this.maxTracked = options.maxTracked ?? 200_000;
+    this.settler = new FlowSettler(options.settler);
+  }
+
+  /** How the directions of the flows so far were settled. */
+  get settlerStats(): Readonly<SettlerStats> {
+    return this.settler.stats;
+  }
+
+  /**
+   * Request-direction flows counted per pair of end variants since the last call (see
+   * FlowTally); the ingest loop hands them to the graph with the connection events.
+   */
+  takeFlowCounts(): FlowCount[] {
+    return this.tally.take();
   }
 
   /** Feeds one flow; connection events that became final are appended to `out`. */
@@ -133,28 +133,39 @@ export class ConnectionTracker {
       this.now = at;
       this.expire(at - this.mergeWindowMs, out);
     }
-    const role = flowRole(flow);
+    this.out = out;
+    this.settler.push(flow, this.onSettled);
+  }
+
+  /** Counts one flow whose direction is settled. */
+  private consume(settled: SettledFlow, out: Connection[]): void {
+    const flow = settled.flow;
+    const role = flowRole(flow, settled.direction);
     if (role.role === "skip") {
       this.stats.skipped[role.reason]++;
       return;
     }
     const l4 = flow.l4;
     if (role.role === "request") {
-      this.emit(new TrackedConnection(this.startOf(flow, "request", l4), flow, this.signatureOf(flow)), out);
+      const start = this.startOf(flow, "request", l4);
+      this.count(flow, start);
+      this.emit(new TrackedConnection(start, flow, this.signatureOf(flow)), out);
       return;
     }
     if (!l4) return;
-    const key = fiveTuple(flow, l4, false);
-    const existing = this.pending.get(key);
-    if (!existing && this.held.has(key)) {
-      // A retransmitted SYN, a later packet or an unknown-direction packet of a TCP
-      // connection that was already counted.
-      this.stats.merged++;
+    if (role.role === "unknown-direction") {
+      // Neither a connection nor a reply for sure: counted on its edge as seen, so that a
+      // review can find it, and never allowed by a recommendation on its own.
+      this.stats.unknownDirection++;
+      this.emit(new TrackedConnection(this.startOf(flow, "unknown", l4), flow, this.signatureOf(flow)), out);
       return;
     }
-    if (role.role === "unknown-direction") {
-      if (existing) this.merge(existing, flow);
-      else this.stats.unattributed++;
+    const key = fiveTuple(flow, l4, "as-seen");
+    const existing = this.pending.get(key);
+    if (!existing && this.held.has(key)) {
+      // A retransmitted SYN or a later packet of a TCP connection that was already counted.
+      this.stats.merged++;
+      this.count(flow, undefined);
       return;
     }
     if (existing) {
@@ -162,6 +173,7 @@ export class ConnectionTracker {
       // the tuple again is a new datagram, not another view of the first one.
       const repeat = l4.protocol !== "TCP" && role.role === "open" && existing.hasSighting(this.signatureOf(flow));
       if (!repeat) {
+        this.count(flow, undefined);
         this.merge(existing, flow);
         return;
       }
@@ -170,10 +182,13 @@ export class ConnectionTracker {
     }
     const upstream = role.role === "open" ? this.proxied.get(proxyKey(flow, l4)) : undefined;
     if (upstream && isUpstreamLeg(upstream, flow)) {
+      this.count(flow, undefined);
       this.merge(upstream, flow);
       return;
     }
-    const tracked = new TrackedConnection(this.startOf(flow, role.role === "open" ? "new" : "existing", l4), flow, this.signatureOf(flow));
+    const start = this.startOf(flow, role.role === "open" ? "new" : "existing", l4);
+    this.count(flow, start);
+    const tracked = new TrackedConnection(start, flow, this.signatureOf(flow));
     this.pending.set(key, tracked);
     if (role.role === "open") {
       const pk = proxyKey(flow, l4);
@@ -182,6 +197,27 @@ export class ConnectionTracker {
       this.proxied.set(pk, tracked);
     }
     if (this.pending.size > this.maxTracked) this.evictOldest(out);
+  }
+
+  /**
+   * Counts a request-direction flow on the identities it resolves to itself (`start`, when
+   * already resolved for it), whatever connection it was merged into: the tally stands for
+   * what a per-flow evaluation sees.
+   */
+  private count(flow: Flow, start: { readonly source: Identity; readonly destination: Identity; readonly protocol: ConnectionProtocol; readonly port: number } | undefined): void {
+    const klass = tallyClassOf(flow);
+    if (klass === undefined) return;
+    const ends = start ?? this.endsOf(flow);
+    this.tally.add(flow, ends, klass);
+  }
+
+  private endsOf(flow: Flow): { source: Identity; destination: Identity; protocol: ConnectionProtocol; port: number } {
+    const ip = flow.ip;
+    return {
+      source: this.identities.resolve(flow.source, ip?.source ?? "", flow.sourceNames),
+      destination: this.identities.resolve(flow.destination, ip?.destination ?? "", flow.destinationNames),
+      ...portOf(flow.l4),
+    };
   }
 
   /** Emits every connection first seen before `untilMs` (flow time). */
@@ -203,8 +239,10 @@ export class ConnectionTracker {
     }
   }
 
-  /** Emits everything still pending (end of input). */
+  /** Emits everything still pending (end of input), settling what still waits for evidence. */
   drain(out: Connection[]): void {
+    this.out = out;
+    this.settler.drain(this.onSettled);
     this.expire(Number.POSITIVE_INFINITY, out);
   }
 
@@ -213,6 +251,8 @@ export class ConnectionTracker {
    * that went quiet, so its last connections do not wait for the next flow.
    */
   flushPending(out: Connection[]): void {
+    this.out = out;
+    this.settler.release(this.now, this.onSettled);
     if (this.pending.size > 0) this.expire(this.now, out);
   }
 
@@ -249,9 +289,9 @@ export class ConnectionTracker {
     this.emit(oldest.value[1], out);
   }
 
-  private startOf(flow: Flow, kind: "new" | "existing" | "request", l4: Layer4 | undefined) {
+  private startOf(flow: Flow, kind: ConnectionKind, l4: Layer4 | undefined) {
     const ip = flow.ip;
-    const { protocol, port } = l4 ? portOf(l4) : { protocol: "OTHER" as const, port: 0 };
+    const { protocol, port } = portOf(l4);
     return {
       kind,
       source: this.identities.resolve(flow.source, ip?.source ?? "", flow.sourceNames),

@@ -7,9 +7,11 @@ import type { Identity } from "./identity.js";
  *   verdict), counted once however many observation points reported it;
  * - `existing`: traffic of a connection opened before observation began (or whose first
  *   packet was not seen); proves the edge exists and refreshes last-seen, counts nothing;
- * - `request`: one L7 request (HTTP, DNS) seen by Cilium's proxy.
+ * - `request`: one L7 request (HTTP, DNS) seen by Cilium's proxy;
+ * - `unknown`: a packet whose direction nothing settled (see FlowSettler): it may be a
+ *   request or a reply, so it proves nothing and counts on its edge only as such.
  */
-export type ConnectionKind = "new" | "existing" | "request";
+export type ConnectionKind = "new" | "existing" | "request" | "unknown";
 
 /** L4 protocols a connection can use; OTHER covers VRRP, IGMP and unknown protocols. */
 export type ConnectionProtocol = "TCP" | "UDP" | "SCTP" | "ICMPv4" | "ICMPv6" | "OTHER";

@@ -53,11 +53,11 @@ describe("IdentityResolver", () => {
     expect(proxyLeg).toBe(real);
   });
 
-  it("treats a named pod that Cilium 1.10 reported as world as that pod", () => {
+  it("keeps a pod whose security identity is world a world peer, naming the pod", () => {
     const resolver = new IdentityResolver();
-    const real = resolver.resolve(pod("shop", "api"), "10.0.0.7", []);
-    const misreported = resolver.resolve({ ...reservedEndpoint("world", 2), namespace: "shop", podName: "api-7d9c8b5f6d-x2k4q" }, "10.0.0.7", []);
-    expect(misreported).toBe(real);
+    resolver.resolve(pod("shop", "api"), "10.0.0.7", []);
+    const worldPod = resolver.resolve({ ...reservedEndpoint("world", 2), namespace: "shop", podName: "legacy-0" }, "10.0.0.9", []);
+    expect(worldPod).toEqual({ kind: "reserved", key: "world:10.0.0.9", entity: "world", ip: "10.0.0.9", dnsNames: [], ciliumLabels: ["reserved:world"], pod: "shop/legacy-0" });
   });
 
   it("calls an endpoint without anything known unknown, per address", () => {

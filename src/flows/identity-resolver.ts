@@ -32,6 +32,13 @@ const RESERVED_BY_NUMBER: ReadonlyMap<number, ReservedEntity> = new Map([
   [6, "remote-node"], [7, "kube-apiserver"], [8, "ingress"], [9, "world"], [10, "world"],
 ]);
 
+/**
+ * The workload kind of an identity seen only on endpoints without a pod (an L7 proxy's
+ * upstream leg) before any pod of its security identity: the recommendation treats it as
+ * the workload whose pods carry the same labels.
+ */
+export const POD_LESS_KIND = "Identity";
+
 // When an endpoint carries several reserved labels (the API server running on a node is
 // both reserved:kube-apiserver and reserved:host), the most specific one names it.
 const RESERVED_PRECEDENCE: readonly ReservedEntity[] = [
@@ -63,7 +70,6 @@ export class IdentityResolver {
   private readonly byObject = new WeakMap<FlowEndpoint, Identity>();
   private readonly cache: BoundedMap<string, Identity>;
   private readonly byNumber: BoundedMap<string, WorkloadIdentity>;
-  private readonly byPod: BoundedMap<string, WorkloadIdentity>;
   // The latest identity object built for each workload key, reused while it is equal.
   private readonly byKey: BoundedMap<string, WorkloadIdentity>;
   // The latest namespace label set per namespace: every pod of a namespace carries the same.
@@ -73,14 +79,13 @@ export class IdentityResolver {
     const max = Math.max(1, Math.floor(options.maxCached ?? DEFAULT_MAX_CACHED));
     this.cache = new BoundedMap(max);
     this.byNumber = new BoundedMap(max);
-    this.byPod = new BoundedMap(max);
     this.byKey = new BoundedMap(max);
     this.namespaceLabels = new BoundedMap(max);
   }
 
   /** Entries held and evictions so far, over all caches. */
   get stats(): IdentityResolverStats {
-    const maps = [this.cache, this.byNumber, this.byPod, this.byKey, this.namespaceLabels];
+    const maps = [this.cache, this.byNumber, this.byKey, this.namespaceLabels];
     return {
       cached: maps.reduce((n, m) => n + m.size, 0),
       evictions: maps.reduce((n, m) => n + m.evictions, 0),
@@ -92,7 +97,7 @@ export class IdentityResolver {
    * names Hubble knew for it (used for world peers). undefined endpoint = not reported.
    */
   resolve(endpoint: FlowEndpoint | undefined, ip: string, names: readonly string[]): Identity {
-    if (!endpoint) return reserved("unknown", ip, names, []);
+    if (!endpoint) return reserved("unknown", ip, names, [], "");
     // Decoders share endpoint objects between flows, so the object itself is the cheapest key.
     const shared = this.byObject.get(endpoint);
     if (shared) return shared;
@@ -104,7 +109,7 @@ export class IdentityResolver {
     const identity = this.compute(endpoint, ip, names);
     if (podKey !== "") this.cache.set(podKey, identity);
     // Only answers that follow from the endpoint alone are pinned to it: world and unknown
-    // peers depend on the address, and pod-less or misreported endpoints on what is seen later.
+    // peers depend on the address, and pod-less endpoints on what is seen later.
     const ownAnswer =
       identity.kind === "workload"
         ? endpoint.podName !== "" && sameLabels(identity.ciliumLabels, endpoint.labels)
@@ -117,17 +122,13 @@ export class IdentityResolver {
     const sorted = sortLabels(endpoint.labels);
     const entity = reservedFromLabels(sorted.reserved);
     const namespace = endpoint.namespace || sorted.namespace;
-    // Cilium 1.10's L7 proxy reported some in-cluster peers as reserved:world while Hubble
-    // still named the pod (seen in the recorded bookinfo capture): the pod is the peer.
-    const misreportedPod = entity === "world" && endpoint.podName !== "" && namespace !== "";
-    if (misreportedPod) {
-      const known = this.byPod.get(flatKey([endpoint.clusterName, namespace, endpoint.podName]));
-      if (known) return known;
-    } else if (entity) {
-      return reserved(entity, ip, names, endpoint.labels);
-    }
+    // Cilium enforces on the security identity, not on the names Hubble attaches: a pod
+    // whose identity is reserved (world, most often: a pod Cilium does not manage, or one
+    // whose identity was not resolved) is selected by CIDR and entity rules, never by
+    // endpoint or pod selectors. It stays that entity, with the pod kept for warnings.
+    if (entity) return reserved(entity, ip, names, endpoint.labels, podOf(endpoint, namespace));
     if (namespace === "") {
-      return reserved(RESERVED_BY_NUMBER.get(endpoint.identity) ?? (endpoint.identity >= 16_777_216 ? "world" : "unknown"), ip, names, endpoint.labels);
+      return reserved(RESERVED_BY_NUMBER.get(endpoint.identity) ?? (endpoint.identity >= 16_777_216 ? "world" : "unknown"), ip, names, endpoint.labels, podOf(endpoint, namespace));
     }
     const cluster = endpoint.clusterName || sorted.cluster;
     const numberKey = flatKey([cluster, namespace, endpoint.identity]);
@@ -137,7 +138,7 @@ export class IdentityResolver {
     }
     const owner = endpoint.podName !== ""
       ? ownerOf(endpoint.podName, endpoint.workloads, { labelKeys: sorted.allKeys, jobName: sorted.jobName })
-      : { kind: "Pod", name: appName(sorted.labels) ?? `identity-${endpoint.identity}` };
+      : { kind: POD_LESS_KIND, name: appName(sorted.labels) ?? `identity-${endpoint.identity}` };
     const shownCluster = cluster === "default" ? "" : cluster;
     // The cluster is not part of the key: a single-cluster install would otherwise carry
     // its cluster name on every identity. ClusterMesh peers with the same namespace and
@@ -159,12 +160,9 @@ export class IdentityResolver {
         serviceAccount: sorted.serviceAccount,
         ciliumLabels: endpoint.labels,
       };
-      if (!misreportedPod) this.byKey.set(key, identity);
+      this.byKey.set(key, identity);
     }
-    if (endpoint.podName !== "" && !misreportedPod) {
-      if (endpoint.identity !== 0) this.byNumber.set(numberKey, identity);
-      this.byPod.set(flatKey([endpoint.clusterName, namespace, endpoint.podName]), identity);
-    }
+    if (endpoint.podName !== "" && endpoint.identity !== 0) this.byNumber.set(numberKey, identity);
     return identity;
   }
 
@@ -207,7 +205,11 @@ function appName(labels: Readonly<Record<string, string>>): string | undefined {
   return labels["app.kubernetes.io/name"] ?? labels.app ?? labels["k8s-app"];
 }
 
-function reserved(entity: ReservedEntity, ip: string, names: readonly string[], labels: readonly string[]): ReservedIdentity {
+function podOf(endpoint: FlowEndpoint, namespace: string): string {
+  return endpoint.podName === "" ? "" : `${namespace}/${endpoint.podName}`;
+}
+
+function reserved(entity: ReservedEntity, ip: string, names: readonly string[], labels: readonly string[], pod: string): ReservedIdentity {
   const perAddress = entity === "world" || entity === "unknown";
   return {
     kind: "reserved",
@@ -216,5 +218,6 @@ function reserved(entity: ReservedEntity, ip: string, names: readonly string[], 
     ip: perAddress ? ip : "",
     dnsNames: perAddress ? names : [],
     ciliumLabels: labels,
+    ...(perAddress && pod !== "" ? { pod } : {}),
   };
 }

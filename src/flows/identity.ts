@@ -27,7 +27,10 @@ export interface WorkloadIdentity {
   /** Cilium cluster name; "" when not reported or `default`. */
   readonly cluster: string;
   readonly namespace: string;
-  /** Owner kind: Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, or Pod for bare pods. */
+  /**
+   * Owner kind: Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, Pod for bare
+   * pods, or Identity for a security identity seen only without a pod (see POD_LESS_KIND).
+   */
   readonly workloadKind: string;
   readonly name: string;
   /** Kubernetes pod labels minus churn labels (pod-template-hash and the like). */
@@ -54,6 +57,12 @@ export interface ReservedIdentity {
   /** DNS names Hubble knew for the address (from the DNS proxy); empty when none. */
   readonly dnsNames: readonly string[];
   readonly ciliumLabels: readonly string[];
+  /**
+   * `namespace/pod` when Hubble named a pod for this address although its security identity
+   * is a reserved one (a world-identity pod, e.g. on a node Cilium does not manage);
+   * undefined when Hubble named none.
+   */
+  readonly pod?: string;
 }
 
 export type Identity = WorkloadIdentity | ReservedIdentity;

@@ -1,5 +1,5 @@
-import { toMillis } from "../flows/index.js";
-import type { Connection, Identity, SideVerdict } from "../flows/index.js";
+import { hasQuery, toMillis } from "../flows/index.js";
+import type { Connection, EndpointVariant, FlowCount, Identity, SideVerdict } from "../flows/index.js";
 import { dnsNameOf, methodOf, pathTemplate } from "./path-template.js";
 
 /** Length of a time bucket: windows are answered with hourly resolution. */
@@ -56,7 +56,28 @@ export interface BucketAgg extends SeenAgg {
 export interface HttpAgg extends SeenAgg {
   readonly method: string;
   readonly path: string;
+  passed: number;
 }
+
+export interface DnsAgg extends SeenAgg {
+  passed: number;
+}
+
+/** One edge's flows with one pair of end variants in one hour. */
+export interface VariantAgg {
+  readonly bucket: number;
+  readonly source: EndpointVariant;
+  readonly destination: EndpointVariant;
+  forwarded: number;
+  l7: number;
+  audited: number;
+  dropped: number;
+  first: number;
+  last: number;
+}
+
+/** What the template of a stored HTTP path ends in when the requests carried a query string. */
+export const QUERY_MARK = "?{query}";
 
 /**
  * One edge's share of a batch. Kept small, because a batch holds thousands of them: the
@@ -75,7 +96,9 @@ export interface EdgeAgg {
   /** By "METHOD path template"; undefined until the edge carries an HTTP request. */
   http: Map<string, HttpAgg> | undefined;
   /** By DNS name; undefined until the edge carries a DNS request. */
-  dns: Map<string, SeenAgg> | undefined;
+  dns: Map<string, DnsAgg> | undefined;
+  /** Flow counts per end variants and hour; undefined until the edge has any. */
+  variants: VariantAgg[] | undefined;
   /** The latest connection per verdict, for explanations (new/request preferred over existing). */
   readonly samples: Connection[];
 }
@@ -93,16 +116,22 @@ export interface LostAgg {
   count: number;
 }
 
-function seen(map: Map<string, SeenAgg>, key: string, first: number, last: number): boolean {
+function seen(map: Map<string, DnsAgg>, key: string, first: number, last: number, passed: number): boolean {
   const hit = map.get(key);
   if (hit) {
     hit.count++;
+    hit.passed += passed;
     if (first < hit.first) hit.first = first;
     if (last > hit.last) hit.last = last;
     return false;
   }
-  map.set(key, { count: 1, first, last });
+  map.set(key, { count: 1, first, last, passed });
   return true;
+}
+
+/** Whether a request got through, for the L7 rows' `passed` counts. */
+function passedOf(verdict: string): number {
+  return verdict === "FORWARDED" || verdict === "REDIRECTED" ? 1 : 0;
 }
 
 /**
@@ -139,11 +168,11 @@ export class BatchAggregate {
       const created: EdgeAgg = {
         source: c.source.key, destination: c.destination.key, protocol: c.protocol, port: c.port, first, last,
         buckets: [{ bucket, kind: c.kind, verdict, dropReason, egress, ingress, count: 1, events: c.events, first, last }],
-        http: undefined, dns: undefined, samples: [c],
+        http: undefined, dns: undefined, variants: undefined, samples: [c],
       };
       this.edges.set(key, created);
       this.keys += 2;
-      if (c.l7) this.l7(created, c.l7, first, last);
+      if (c.l7) this.l7(created, c.l7, first, last, passedOf(verdict));
       return;
     }
     if (first < edge.first) edge.first = first;
@@ -164,12 +193,55 @@ export class BatchAggregate {
       edge.buckets.push({ bucket, kind: c.kind, verdict, dropReason, egress, ingress, count: 1, events: c.events, first, last });
       this.keys++;
     }
-    if (c.l7) this.l7(edge, c.l7, first, last);
+    if (c.l7) this.l7(edge, c.l7, first, last, passedOf(verdict));
     const samples = edge.samples;
     let at = 0;
     while (at < samples.length && samples[at]?.verdict !== verdict) at++;
     const sample = samples[at];
-    if (!sample || c.kind !== "existing" || sample.kind === "existing") samples[at] = c;
+    // A new connection or request makes the better example; existing-connection sightings
+    // and packets of unknown direction only stand in until one arrives.
+    if (!sample || rank(c.kind) >= rank(sample.kind)) samples[at] = c;
+  }
+
+  /** Adds request-direction flow counts per end variants (see FlowTally). */
+  addFlowCounts(counts: readonly FlowCount[]): void {
+    for (const f of counts) {
+      const first = Math.floor(f.firstMs);
+      const last = Math.max(first, Math.floor(f.lastMs));
+      this.identity(f.source, first, last);
+      this.identity(f.destination, first, last);
+      const key = [f.source.key, f.destination.key, f.protocol, f.port].join("\u0000");
+      let edge = this.edges.get(key);
+      if (!edge) {
+        edge = {
+          source: f.source.key, destination: f.destination.key, protocol: f.protocol, port: f.port, first, last,
+          buckets: [], http: undefined, dns: undefined, variants: undefined, samples: [],
+        };
+        this.edges.set(key, edge);
+        this.keys++;
+      }
+      if (first < edge.first) edge.first = first;
+      if (last > edge.last) edge.last = last;
+      const variants = (edge.variants ??= []);
+      let hit: VariantAgg | undefined;
+      for (const v of variants) {
+        if (v.bucket === f.hourMs && v.source.text === f.sourceVariant.text && v.destination.text === f.destinationVariant.text) {
+          hit = v;
+          break;
+        }
+      }
+      if (!hit) {
+        hit = { bucket: f.hourMs, source: f.sourceVariant, destination: f.destinationVariant, forwarded: 0, l7: 0, audited: 0, dropped: 0, first, last };
+        variants.push(hit);
+        this.keys++;
+      }
+      hit.forwarded += f.forwarded;
+      hit.l7 += f.l7;
+      hit.audited += f.audited;
+      hit.dropped += f.dropped;
+      if (first < hit.first) hit.first = first;
+      if (last > hit.last) hit.last = last;
+    }
   }
 
   /** Counts events Hubble reported lost on `node` at `source`. */
@@ -197,12 +269,12 @@ export class BatchAggregate {
     this.keys++;
   }
 
-  private l7(edge: EdgeAgg, l7: NonNullable<Connection["l7"]>, first: number, last: number): void {
+  private l7(edge: EdgeAgg, l7: NonNullable<Connection["l7"]>, first: number, last: number, passed: number): void {
     const full = (edge.http?.size ?? 0) + (edge.dns?.size ?? 0) >= MAX_L7_PER_EDGE;
     switch (l7.kind) {
       case "http": {
         let method = methodOf(l7.method);
-        let path = pathTemplate(l7.path);
+        let path = pathTemplate(l7.path) + (hasQuery(l7.url) ? QUERY_MARK : "");
         let key = [method, path].join(" ");
         const http = (edge.http ??= new Map<string, HttpAgg>());
         if (full && !http.has(key)) {
@@ -213,19 +285,20 @@ export class BatchAggregate {
         const hit = http.get(key);
         if (hit) {
           hit.count++;
+          hit.passed += passed;
           if (first < hit.first) hit.first = first;
           if (last > hit.last) hit.last = last;
         } else {
-          http.set(key, { method, path, count: 1, first, last });
+          http.set(key, { method, path, count: 1, first, last, passed });
           this.keys++;
         }
         return;
       }
       case "dns": {
         let name = dnsNameOf(l7.query);
-        const dns = (edge.dns ??= new Map<string, SeenAgg>());
+        const dns = (edge.dns ??= new Map<string, DnsAgg>());
         if (full && !dns.has(name)) name = L7_OVERFLOW;
-        if (seen(dns, name, first, last)) this.keys++;
+        if (seen(dns, name, first, last, passed)) this.keys++;
         return;
       }
       default: {
@@ -234,4 +307,8 @@ export class BatchAggregate {
       }
     }
   }
+}
+
+function rank(kind: Connection["kind"]): number {
+  return kind === "new" || kind === "request" ? 2 : kind === "existing" ? 1 : 0;
 }

@@ -10,8 +10,8 @@ const SAMPLE_SLOTS = 3;
 
 const SQL = {
   identity: `INSERT INTO identities (key, kind, cluster, namespace, workload_kind, name, entity, ip, service_account,
-      labels, namespace_labels, cilium_labels, dns_names, first_seen, last_seen)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      labels, namespace_labels, cilium_labels, dns_names, pod, first_seen, last_seen)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET
       cluster = iif(excluded.last_seen >= last_seen, excluded.cluster, cluster),
       service_account = iif(excluded.last_seen >= last_seen, excluded.service_account, service_account),
@@ -19,6 +19,7 @@ const SQL = {
       namespace_labels = iif(excluded.last_seen >= last_seen, excluded.namespace_labels, namespace_labels),
       cilium_labels = iif(excluded.last_seen >= last_seen, excluded.cilium_labels, cilium_labels),
       dns_names = iif(excluded.last_seen >= last_seen, excluded.dns_names, dns_names),
+      pod = iif(excluded.last_seen >= last_seen AND excluded.pod != '', excluded.pod, pod),
       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
     RETURNING id`,
   identityTouch: `UPDATE identities SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ? AND key = ?`,
@@ -31,15 +32,22 @@ const SQL = {
     ON CONFLICT (edge_id, bucket, kind, verdict, drop_reason, egress, ingress) DO UPDATE SET
       count = count + excluded.count, events = events + excluded.events,
       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-  httpUpdate: `UPDATE edge_http SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
+  httpUpdate: `UPDATE edge_http SET count = count + ?, passed = passed + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
     WHERE edge_id = ? AND method = ? AND path = ?`,
-  httpInsert: `INSERT INTO edge_http (edge_id, method, path, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (edge_id, method, path) DO UPDATE SET count = count + excluded.count,
+  httpInsert: `INSERT INTO edge_http (edge_id, method, path, count, passed, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (edge_id, method, path) DO UPDATE SET count = count + excluded.count, passed = passed + excluded.passed,
       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-  dnsUpdate: `UPDATE edge_dns SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
+  dnsUpdate: `UPDATE edge_dns SET count = count + ?, passed = passed + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
     WHERE edge_id = ? AND query = ?`,
-  dnsInsert: `INSERT INTO edge_dns (edge_id, query, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (edge_id, query) DO UPDATE SET count = count + excluded.count,
+  dnsInsert: `INSERT INTO edge_dns (edge_id, query, count, passed, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (edge_id, query) DO UPDATE SET count = count + excluded.count, passed = passed + excluded.passed,
+      first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+  variant: `INSERT INTO variants (text, last_seen) VALUES (?, ?)
+    ON CONFLICT (text) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen) RETURNING id`,
+  edgeVariant: `INSERT INTO edge_variants (edge_id, bucket, source_variant, destination_variant, forwarded, l7, audited, dropped, first_seen, last_seen)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (edge_id, bucket, source_variant, destination_variant) DO UPDATE SET
+      forwarded = forwarded + excluded.forwarded, l7 = l7 + excluded.l7, audited = audited + excluded.audited, dropped = dropped + excluded.dropped,
       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
   variants: `UPDATE edges SET l7_variants = ? WHERE id = ?`,
   sample: `INSERT OR REPLACE INTO edge_samples (edge_id, verdict, slot, time, connection) VALUES (?, ?, ?, ?, ?)`,
@@ -57,10 +65,10 @@ function identityRow(identity: Identity, first: number, last: number): unknown[]
     case "workload":
       return [identity.key, "workload", identity.cluster, identity.namespace, identity.workloadKind, identity.name, "", "",
         identity.serviceAccount, JSON.stringify(identity.labels), JSON.stringify(identity.namespaceLabels),
-        JSON.stringify(identity.ciliumLabels), "[]", first, last];
+        JSON.stringify(identity.ciliumLabels), "[]", "", first, last];
     case "reserved":
       return [identity.key, "reserved", "", "", "", "", identity.entity, identity.ip, "", "{}", "{}",
-        JSON.stringify(identity.ciliumLabels), JSON.stringify(identity.dnsNames), first, last];
+        JSON.stringify(identity.ciliumLabels), JSON.stringify(identity.dnsNames), identity.pod ?? "", first, last];
     default: {
       const never: never = identity;
       return never;
@@ -97,7 +105,7 @@ function sampleSlotKey(edgeId: number, verdict: string): number | undefined {
  * or request (1) or of an existing connection (0), which a later new one should replace.
  */
 function sampleMemo(hour: number, kind: Connection["kind"]): number {
-  return hour * 2 + (kind === "existing" ? 0 : 1);
+  return hour * 2 + (kind === "new" || kind === "request" ? 1 : 0);
 }
 
 /** Writes aggregated batches, each in one transaction, with prepared statements only. */
@@ -110,6 +118,8 @@ export class BatchFlusher {
   // Per (edge, verdict), the hour and kind of the sample last written (see sampleMemo): one
   // sample per hour is enough. Numbers, not strings: this memo holds up to MAX_SAMPLED entries.
   private readonly sampled = new Map<number, number>();
+  // Variant text → row id and the hour its last_seen was last raised (variant retention).
+  private variantIds = new Map<string, { id: number; hour: number }>();
   private readonly run: (batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number) => number;
 
   constructor(db: Database.Database) {
@@ -133,6 +143,7 @@ export class BatchFlusher {
     } catch (err) {
       this.written = new WeakMap();
       this.sampled.clear();
+      this.variantIds = new Map();
       throw err;
     }
   }
@@ -163,6 +174,17 @@ export class BatchFlusher {
     return rows;
   }
 
+  /** The row id of a variant text, raising its last_seen once per hour (retention drops variants no longer seen). */
+  private variantId(text: string, last: number): number {
+    const hour = Math.floor(last / BUCKET_MS);
+    const known = this.variantIds.get(text);
+    if (known !== undefined && known.hour >= hour) return known.id;
+    const id = Number(this.statements.variant.pluck().get(text, last));
+    if (this.variantIds.size >= MAX_SAMPLED) this.variantIds.clear();
+    this.variantIds.set(text, { id, hour });
+    return id;
+  }
+
   private writeEdge(id: number, storedVariants: number, edge: EdgeAgg): number {
     const s = this.statements;
     let rows = 0;
@@ -172,16 +194,21 @@ export class BatchFlusher {
     }
     let variants = storedVariants;
     for (const h of edge.http?.values() ?? []) {
-      if (s.httpUpdate.run(h.count, h.first, h.last, id, h.method, h.path).changes > 0) continue;
+      if (s.httpUpdate.run(h.count, h.passed, h.first, h.last, id, h.method, h.path).changes > 0) continue;
       const room = variants < MAX_L7_PER_EDGE;
       if (room) variants++;
-      s.httpInsert.run(id, room ? h.method : L7_OVERFLOW, room ? h.path : L7_OVERFLOW, h.count, h.first, h.last);
+      s.httpInsert.run(id, room ? h.method : L7_OVERFLOW, room ? h.path : L7_OVERFLOW, h.count, h.passed, h.first, h.last);
     }
     for (const [query, d] of edge.dns ?? []) {
-      if (s.dnsUpdate.run(d.count, d.first, d.last, id, query).changes > 0) continue;
+      if (s.dnsUpdate.run(d.count, d.passed, d.first, d.last, id, query).changes > 0) continue;
       const room = variants < MAX_L7_PER_EDGE;
       if (room) variants++;
-      s.dnsInsert.run(id, room ? query : L7_OVERFLOW, d.count, d.first, d.last);
+      s.dnsInsert.run(id, room ? query : L7_OVERFLOW, d.count, d.passed, d.first, d.last);
+    }
+    for (const v of edge.variants ?? []) {
+      s.edgeVariant.run(id, v.bucket, this.variantId(v.source.text, v.last), this.variantId(v.destination.text, v.last),
+        v.forwarded, v.l7, v.audited, v.dropped, v.first, v.last);
+      rows++;
     }
     if (variants !== storedVariants) s.variants.run(variants, id);
     rows += (edge.http?.size ?? 0) + (edge.dns?.size ?? 0);

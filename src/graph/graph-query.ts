@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import type { ConnectionKind, ConnectionProtocol } from "../flows/index.js";
 import { BUCKET_MS } from "./batch-aggregate.js";
-import type { DnsSeen, GraphFilter, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount } from "./graph-types.js";
+import { variantFromText } from "./variant-text.js";
+import type { DnsSeen, EdgeVariant, GraphFilter, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount } from "./graph-types.js";
 import { IDENTITY_COLUMNS, identityFromRow } from "./identity-rows.js";
 import type { IdentityRow } from "./identity-rows.js";
 import { dbOf } from "./store.js";
@@ -29,8 +30,21 @@ interface L7Row {
   readonly path?: string;
   readonly query?: string;
   readonly count: number;
+  readonly passed: number;
   readonly first_seen: number;
   readonly last_seen: number;
+}
+
+interface VariantRow {
+  readonly edgeId: number;
+  readonly sourceText: string;
+  readonly destinationText: string;
+  readonly forwarded: number;
+  readonly l7: number;
+  readonly audited: number;
+  readonly dropped: number;
+  readonly first: number;
+  readonly last: number;
 }
 
 type MutableEdge = { -readonly [K in keyof ObservedEdge]: ObservedEdge[K] } & {
@@ -40,6 +54,8 @@ type MutableEdge = { -readonly [K in keyof ObservedEdge]: ObservedEdge[K] } & {
   sides: SideCount[];
   http: HttpSeen[];
   dns: DnsSeen[];
+  variants: EdgeVariant[];
+  unknown: number;
   sourceId: number;
   destinationId: number;
 };
@@ -102,7 +118,7 @@ function fold(edges: Map<number, MutableEdge>, row: BucketRow): void {
     edge = {
       source: "", destination: "", sourceId: row.sourceId, destinationId: row.destinationId, protocol: row.protocol, port: row.port,
       firstSeenMs: row.first, lastSeenMs: row.last, connections: 0, connectionsByVerdict: {}, requests: 0, requestsByVerdict: {},
-      existing: 0, dropReasons: {}, sides: [], http: [], dns: [],
+      existing: 0, unknown: 0, dropReasons: {}, sides: [], http: [], dns: [], variants: [],
     };
     edges.set(row.edgeId, edge);
   }
@@ -110,6 +126,10 @@ function fold(edges: Map<number, MutableEdge>, row: BucketRow): void {
   edge.lastSeenMs = Math.max(edge.lastSeenMs, row.last);
   if (row.kind === "existing") {
     edge.existing += row.count;
+    return;
+  }
+  if (row.kind === "unknown") {
+    edge.unknown += row.count;
     return;
   }
   const byVerdict = row.kind === "new" ? edge.connectionsByVerdict : edge.requestsByVerdict;
@@ -143,6 +163,23 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
     .all(window.untilMs, window.sinceMs - BUCKET_MS, ...condition.params) as BucketRow[]; // the SELECT's aliases
   const edges = new Map<number, MutableEdge>();
   for (const row of rows) fold(edges, row);
+  // Edges whose only flows in the window are counted per variant (later packets of a
+  // connection counted in an earlier hour): they carried traffic all the same.
+  const variantOnly = db
+    .prepare(
+      `SELECT DISTINCT e.id AS edgeId, e.source_id AS sourceId, e.destination_id AS destinationId, e.protocol AS protocol, e.port AS port
+       FROM edge_variants v JOIN edges e ON e.id = v.edge_id
+       WHERE v.bucket < ? AND v.bucket > ?${condition.sql}`,
+    )
+    .all(window.untilMs, window.sinceMs - BUCKET_MS, ...condition.params) as { edgeId: number; sourceId: number; destinationId: number; protocol: ConnectionProtocol; port: number }[]; // the SELECT's aliases
+  for (const e of variantOnly) {
+    if (edges.has(e.edgeId)) continue;
+    edges.set(e.edgeId, {
+      source: "", destination: "", sourceId: e.sourceId, destinationId: e.destinationId, protocol: e.protocol, port: e.port,
+      firstSeenMs: Number.POSITIVE_INFINITY, lastSeenMs: Number.NEGATIVE_INFINITY, connections: 0, connectionsByVerdict: {}, requests: 0,
+      requestsByVerdict: {}, existing: 0, unknown: 0, dropReasons: {}, sides: [], http: [], dns: [], variants: [],
+    });
+  }
   const identityIds = [...new Set([...edges.values()].flatMap((e) => [e.sourceId, e.destinationId]))];
   const identityRows = chunked<IdentityRow>(db, identityIds, (m) => `SELECT ${IDENTITY_COLUMNS} FROM identities WHERE id IN (${m})`, []);
   const keys = new Map(identityRows.map((r) => [r.id, r.key]));
@@ -150,16 +187,34 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
   const edgeIds = [...edges.keys()];
   const seen = [window.sinceMs, window.untilMs];
   for (const r of chunked<L7Row>(db, edgeIds, (m) => `SELECT * FROM edge_http WHERE last_seen >= ? AND first_seen < ? AND edge_id IN (${m})`, seen)) {
-    edges.get(r.edge_id)?.http.push({ method: r.method ?? "", path: r.path ?? "", count: r.count, firstSeenMs: r.first_seen, lastSeenMs: r.last_seen });
+    edges.get(r.edge_id)?.http.push({ method: r.method ?? "", path: r.path ?? "", count: r.count, passed: r.passed, firstSeenMs: r.first_seen, lastSeenMs: r.last_seen });
   }
   for (const r of chunked<L7Row>(db, edgeIds, (m) => `SELECT * FROM edge_dns WHERE last_seen >= ? AND first_seen < ? AND edge_id IN (${m})`, seen)) {
-    edges.get(r.edge_id)?.dns.push({ query: r.query ?? "", count: r.count, firstSeenMs: r.first_seen, lastSeenMs: r.last_seen });
+    edges.get(r.edge_id)?.dns.push({ query: r.query ?? "", count: r.count, passed: r.passed, firstSeenMs: r.first_seen, lastSeenMs: r.last_seen });
+  }
+  const buckets = [window.untilMs, window.sinceMs - BUCKET_MS];
+  const variantSql = (m: string): string =>
+    `SELECT ev.edge_id AS edgeId, s.text AS sourceText, d.text AS destinationText, sum(ev.forwarded) AS forwarded, sum(ev.l7) AS l7,
+       sum(ev.audited) AS audited, sum(ev.dropped) AS dropped, min(ev.first_seen) AS first, max(ev.last_seen) AS last
+     FROM edge_variants ev JOIN variants s ON s.id = ev.source_variant JOIN variants d ON d.id = ev.destination_variant
+     WHERE ev.bucket < ? AND ev.bucket > ? AND ev.edge_id IN (${m})
+     GROUP BY ev.edge_id, ev.source_variant, ev.destination_variant`;
+  for (const r of chunked<VariantRow>(db, edgeIds, variantSql, buckets)) {
+    const source = variantFromText(r.sourceText);
+    const destination = variantFromText(r.destinationText);
+    if (source === undefined || destination === undefined) continue;
+    const edge = edges.get(r.edgeId);
+    if (edge === undefined) continue;
+    edge.variants.push({ source, destination, forwarded: r.forwarded, l7: r.l7, audited: r.audited, dropped: r.dropped, firstSeenMs: r.first, lastSeenMs: r.last });
+    edge.firstSeenMs = Math.min(edge.firstSeenMs, r.first);
+    edge.lastSeenMs = Math.max(edge.lastSeenMs, r.last);
   }
   const out: ObservedEdge[] = [];
   for (const e of edges.values()) {
     const { sourceId, destinationId, ...edge } = e;
     edge.http.sort((a, b) => b.count - a.count || a.path.localeCompare(b.path));
     edge.dns.sort((a, b) => b.count - a.count || a.query.localeCompare(b.query));
+    edge.variants.sort((a, b) => a.source.text.localeCompare(b.source.text) || a.destination.text.localeCompare(b.destination.text));
     out.push({ ...edge, source: keys.get(sourceId) ?? "", destination: keys.get(destinationId) ?? "" });
   }
   out.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.protocol.localeCompare(b.protocol) || a.port - b.port);

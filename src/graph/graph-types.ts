@@ -1,4 +1,4 @@
-import type { ConnectionKind, ConnectionProtocol, Identity } from "../flows/index.js";
+import type { ConnectionKind, ConnectionProtocol, EndpointVariant, Identity } from "../flows/index.js";
 import type { TimeWindow } from "./window.js";
 
 /** Counts by verdict name (FORWARDED, DROPPED, AUDIT, REDIRECTED, ERROR, ...); absent means 0. */
@@ -24,11 +24,16 @@ export interface SideCount {
   readonly count: number;
 }
 
-/** One HTTP method and path template seen on an edge (counts over the retained history). */
+/**
+ * One HTTP method and path template seen on an edge (counts over the retained history).
+ * The template ends in `?{query}` when the requests carried a query string.
+ */
 export interface HttpSeen {
   readonly method: string;
   readonly path: string;
   readonly count: number;
+  /** Requests that got through (FORWARDED or REDIRECTED); undefined: not recorded, take `count`. */
+  readonly passed?: number;
   readonly firstSeenMs: number;
   readonly lastSeenMs: number;
 }
@@ -37,6 +42,25 @@ export interface HttpSeen {
 export interface DnsSeen {
   readonly query: string;
   readonly count: number;
+  /** Queries that got through; undefined: not recorded, take `count`. */
+  readonly passed?: number;
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+}
+
+/**
+ * An edge's request-direction flows (every observation point's record, not connections)
+ * with one pair of end variants, over the window: what a per-flow policy evaluation sees.
+ */
+export interface EdgeVariant {
+  readonly source: EndpointVariant;
+  readonly destination: EndpointVariant;
+  /** FORWARDED or REDIRECTED flows that are not HTTP/DNS request records. */
+  readonly forwarded: number;
+  /** FORWARDED or REDIRECTED HTTP and DNS request records. */
+  readonly l7: number;
+  readonly audited: number;
+  readonly dropped: number;
   readonly firstSeenMs: number;
   readonly lastSeenMs: number;
 }
@@ -58,6 +82,13 @@ export interface ObservedEdge {
   readonly requestsByVerdict: VerdictCounts;
   /** Sightings of connections opened before observation began (no count, proof of use). */
   readonly existing: number;
+  /**
+   * Packets whose direction nothing settled (request or reply?), counted as seen in this
+   * orientation; never connections. Undefined: none.
+   */
+  readonly unknown?: number;
+  /** Flows per pair of end variants; undefined when the graph does not record them (then an end's identity labels stand for it). */
+  readonly variants?: readonly EdgeVariant[];
   /** Drop reasons of dropped connections and requests. */
   readonly dropReasons: VerdictCounts;
   readonly sides: readonly SideCount[];

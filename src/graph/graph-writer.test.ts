@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { endpointVariant } from "../flows/index.js";
+import type { EndpointVariant, FlowCount } from "../flows/index.js";
 import { L7_OVERFLOW, MAX_L7_PER_EDGE } from "./batch-aggregate.js";
 import { readCursor } from "./cursor.js";
 import { GraphWriter } from "./graph-writer.js";
@@ -36,10 +38,37 @@ describe("GraphWriter", () => {
       source: web.key, destination: api.key, protocol: "TCP", port: 8080, firstSeenMs: T0, lastSeenMs: T0 + 5,
       connections: 4, connectionsByVerdict: { FORWARDED: 2, DROPPED: 1, AUDIT: 1 },
       requests: 1, requestsByVerdict: { FORWARDED: 1 }, existing: 1, dropReasons: { POLICY_DENIED: 1 },
-      http: [{ method: "GET", path: "/orders/{id}", count: 1 }],
+      http: [{ method: "GET", path: "/orders/{id}?{query}", count: 1, passed: 1 }],
     });
     expect(edge?.sides).toContainEqual({ kind: "new", side: "egress", verdict: "FORWARDED", source: "policy-verdict", count: 2 });
     expect(edge?.sides).toContainEqual({ kind: "new", side: "ingress", verdict: "", source: "", count: 4 });
+  });
+
+  it("keeps flow counts per pair of end variants and hour, and edges that only such counts show", () => {
+    const { store, writer } = setup();
+    const variant = (labels: string[], ip = "") => endpointVariant({ labels, namespace: "shop", identity: 0, ip, dnsNames: [] });
+    const v1 = variant(["k8s:app=web", "k8s:version=v1"]);
+    const v2 = variant(["k8s:app=web", "k8s:version=v2"]);
+    const target = variant(["k8s:app=api"]);
+    const count = (source: EndpointVariant, at: number, forwarded: number, dropped = 0): FlowCount => ({
+      source: web, destination: api, protocol: "TCP", port: 8080, sourceVariant: source, destinationVariant: target,
+      hourMs: Math.floor(at / HOUR) * HOUR, forwarded, l7: 0, audited: 0, dropped, firstMs: at, lastMs: at,
+    });
+    void writer.accept([connection(T0, web, api)], [count(v1, T0, 3), count(v2, T0 + 1, 1, 2)]);
+    writer.flush();
+    void writer.accept([], [count(v1, T0 + 5, 2), count(v1, T0 + HOUR, 4)]);
+    void writer.accept([connection(T0 + 6, web, api, { kind: "unknown", protocol: "UDP", port: 47000 })]);
+    writer.close();
+    const edges = queryGraph(store, ALL).edges;
+    const tcp = edges.find((e) => e.port === 8080);
+    expect(tcp?.variants?.map((v) => [v.source.labels.at(-1), v.destination.text === target.text, v.forwarded, v.dropped])).toEqual([
+      ["k8s:version=v1", true, 9, 0],
+      ["k8s:version=v2", true, 1, 2],
+    ]);
+    expect(edges.find((e) => e.port === 47000)).toMatchObject({ connections: 0, unknown: 1, variants: [] });
+    // The second hour holds only flow counts: the edge is there, with its counts and times.
+    const later = queryGraph(store, { window: { sinceMs: T0 + HOUR, untilMs: T0 + 2 * HOUR } }).edges;
+    expect(later.map((e) => [e.port, e.connections, e.variants?.map((v) => v.forwarded), e.firstSeenMs])).toEqual([[8080, 0, [4], T0 + HOUR]]);
   });
 
   it("accumulates across flushes and keeps identities with their labels", () => {

@@ -1,4 +1,4 @@
-import type { Connection } from "../flows/index.js";
+import type { Connection, FlowCount } from "../flows/index.js";
 import { BatchAggregate } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
 import { GraphStoreError, storeErrorFrom } from "./errors.js";
@@ -68,10 +68,14 @@ export class GraphWriter {
     return this;
   }
 
-  /** Takes connection events (the ingest loop's sink); a promise means "wait": backpressure. */
-  accept(connections: readonly Connection[]): void | Promise<void> {
+  /**
+   * Takes connection events and the flow counts per end variants that came with them (the
+   * ingest loop's sink); a promise means "wait": backpressure.
+   */
+  accept(connections: readonly Connection[], flowCounts: readonly FlowCount[] = []): void | Promise<void> {
     if (this.fatal) throw this.fatal;
     for (const c of connections) this.batch.add(c);
+    if (flowCounts.length > 0) this.batch.addFlowCounts(flowCounts);
     if (this.batch.keys < this.maxKeys) return;
     return this.tryFlush() ? yieldToIo() : this.waitForFlush();
   }

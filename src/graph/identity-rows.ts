@@ -17,13 +17,14 @@ export interface IdentityRow {
   readonly namespace_labels: string;
   readonly cilium_labels: string;
   readonly dns_names: string;
+  readonly pod: string;
   readonly first_seen: number;
   readonly last_seen: number;
 }
 
 /** The column list matching {@link IdentityRow}. */
 export const IDENTITY_COLUMNS =
-  "id, key, kind, cluster, namespace, workload_kind, name, entity, ip, service_account, labels, namespace_labels, cilium_labels, dns_names, first_seen, last_seen";
+  "id, key, kind, cluster, namespace, workload_kind, name, entity, ip, service_account, labels, namespace_labels, cilium_labels, dns_names, pod, first_seen, last_seen";
 
 function parseJson(text: string): unknown {
   try {
@@ -66,6 +67,7 @@ export function identityFromRow(row: IdentityRow): ObservedIdentity {
       : {
           kind: "reserved", key: row.key, entity: isEntity(row.entity) ? row.entity : "unknown", ip: row.ip,
           dnsNames: stringArray(row.dns_names), ciliumLabels: stringArray(row.cilium_labels),
+          ...(row.pod === "" ? {} : { pod: row.pod }),
         };
   return { identity, firstSeenMs: row.first_seen, lastSeenMs: row.last_seen };
 }

@@ -3,7 +3,7 @@
  * L7 detail, samples, lost events and the ingest cursor. SQL and row shapes stay here;
  * callers get the types below.
  */
-export { BUCKET_MS, L7_OVERFLOW, MAX_L7_PER_EDGE, bucketOf } from "./batch-aggregate.js";
+export { BUCKET_MS, L7_OVERFLOW, MAX_L7_PER_EDGE, QUERY_MARK, bucketOf } from "./batch-aggregate.js";
 export { ResumeFilter, cursorOf, readCursor } from "./cursor.js";
 export type { IngestCursor, ResumeFilterOptions } from "./cursor.js";
 export { GraphStoreError } from "./errors.js";
@@ -12,7 +12,7 @@ export { GraphWriter } from "./graph-writer.js";
 export type { GraphWriterOptions, GraphWriterStats } from "./graph-writer.js";
 export { queryGraph } from "./graph-query.js";
 export type {
-  DnsSeen, EdgeSample, GraphFilter, GraphTotals, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount,
+  DnsSeen, EdgeSample, EdgeVariant, GraphFilter, GraphTotals, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount,
   TopTalker, VerdictCounts,
 } from "./graph-types.js";
 export { methodOf, pathTemplate } from "./path-template.js";

@@ -83,8 +83,40 @@ const V1: readonly string[] = [
      flow_key TEXT NOT NULL, updated_at INTEGER NOT NULL)`,
 ];
 
+// Version 2: what policy saw of each flow, so that replaying the graph evaluates what a
+// per-flow simulation evaluates. `variants` holds each distinct end variant (labels,
+// namespace field, reserved identity number, and for non-endpoint peers address and DNS
+// names) once; `edge_variants` counts an edge's request-direction flows per pair of end
+// variants and hour. HTTP and DNS rows count the requests that got through (`passed`);
+// rows written by version 1 did not record verdicts and are taken as passed. Identities
+// keep the pod Hubble named for a reserved identity (a world-identity pod).
+const V2: readonly string[] = [
+  `CREATE TABLE variants (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE, last_seen INTEGER NOT NULL)`,
+  `CREATE TABLE edge_variants (
+     edge_id INTEGER NOT NULL,
+     bucket INTEGER NOT NULL,
+     source_variant INTEGER NOT NULL,
+     destination_variant INTEGER NOT NULL,
+     forwarded INTEGER NOT NULL,
+     l7 INTEGER NOT NULL,
+     audited INTEGER NOT NULL,
+     dropped INTEGER NOT NULL,
+     first_seen INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     PRIMARY KEY (edge_id, bucket, source_variant, destination_variant)) WITHOUT ROWID`,
+  `CREATE INDEX edge_variants_bucket ON edge_variants (bucket)`,
+  `ALTER TABLE edge_http ADD COLUMN passed INTEGER NOT NULL DEFAULT 0`,
+  `UPDATE edge_http SET passed = count`,
+  `ALTER TABLE edge_dns ADD COLUMN passed INTEGER NOT NULL DEFAULT 0`,
+  `UPDATE edge_dns SET passed = count`,
+  `ALTER TABLE identities ADD COLUMN pod TEXT NOT NULL DEFAULT ''`,
+];
+
 /** Every migration, oldest first. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, statements: V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, statements: V1 },
+  { version: 2, statements: V2 },
+];
 
 /** The schema version this build writes and reads. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

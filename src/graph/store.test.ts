@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GraphStoreError } from "./errors.js";
 import { GraphWriter } from "./graph-writer.js";
-import { SCHEMA_VERSION } from "./schema.js";
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 import { dbOf, openGraphStore } from "./store.js";
 import { connection, workload } from "./testdata/connections.js";
 
@@ -35,10 +35,10 @@ describe("openGraphStore", () => {
     const db = dbOf(store);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
-    expect(db.prepare("SELECT version FROM schema_migrations").pluck().all()).toEqual([1]);
+    expect(db.prepare("SELECT version FROM schema_migrations").pluck().all()).toEqual([1, 2]);
     store.close();
     const again = openGraphStore({ path: file });
-    expect(dbOf(again).prepare("SELECT count(*) FROM schema_migrations").pluck().get()).toBe(1);
+    expect(dbOf(again).prepare("SELECT count(*) FROM schema_migrations").pluck().get()).toBe(2);
     again.close();
     const reader = openGraphStore({ path: file, access: "read-only" });
     expect(reader.access).toBe("read-only");
@@ -51,7 +51,25 @@ describe("openGraphStore", () => {
     const raw = new Database(file);
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
-    expect(problemOf(() => openGraphStore({ path: file }))).toMatch(/^newer-schema: graph database .*graph\.db: uses schema version 2, newer than/);
+    expect(problemOf(() => openGraphStore({ path: file }))).toMatch(/^newer-schema: graph database .*graph\.db: uses schema version 3, newer than/);
+  });
+
+  it("migrates a version 1 file, taking its stored L7 requests as passed", () => {
+    const file = join(dir, "v1.db");
+    const raw = new Database(file);
+    raw.transaction(() => {
+      for (const sql of MIGRATIONS[0]?.statements ?? []) raw.exec(sql);
+      raw.pragma(`application_id = ${APPLICATION_ID}`);
+      raw.pragma("user_version = 1");
+      raw.prepare("INSERT INTO edge_http (edge_id, method, path, count, first_seen, last_seen) VALUES (1, 'GET', '/', 7, 0, 0)").run();
+    })();
+    raw.close();
+    const store = openGraphStore({ path: file });
+    const db = dbOf(store);
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.prepare("SELECT count, passed FROM edge_http").get()).toEqual({ count: 7, passed: 7 });
+    expect(db.prepare("SELECT count(*) FROM edge_variants").pluck().get()).toBe(0);
+    store.close();
   });
 
   it("refuses an SQLite file it did not create", () => {

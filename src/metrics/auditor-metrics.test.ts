@@ -50,6 +50,14 @@ describe("AuditorMetrics", () => {
     expect(valueOf(s, `${P}connections_total`, { verdict: "FORWARDED", kind: "new" })).toBe(1);
   });
 
+  it("counts packets of unknown direction apart from connections", async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.accept([conn(workload("shop"), workload("data")), conn(workload("shop"), workload("data"), { kind: "unknown" }), conn(workload("shop"), workload("data"), { kind: "unknown" })]);
+    const s = await samplesOf(metrics);
+    expect(valueOf(s, `${P}flows_unknown_direction_total`, {})).toBe(2);
+    expect(valueOf(s, `${P}connections_total`, { verdict: "FORWARDED", kind: "new" })).toBe(1);
+  });
+
   it("keeps the namespace label to the top N and folds the rest into other", async () => {
     const metrics = createMetrics({ defaultMetrics: false, namespaceLimit: 2 });
     const ns = (i: number) => workload(`ns-${i}`);

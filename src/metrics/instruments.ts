@@ -8,6 +8,7 @@ export const METRIC_PREFIX = "hubble_auditor_";
 export interface Instruments {
   readonly flowsReceived: Counter<"verdict" | "type">;
   readonly connections: Counter<"verdict" | "kind">;
+  readonly unknownDirection: Counter;
   readonly policyDrops: Counter<"namespace" | "direction" | "reason">;
   readonly wouldBeDrops: Gauge<"namespace">;
   readonly unusedAllows: Gauge<"namespace">;
@@ -35,6 +36,7 @@ export function createInstruments(registry: Registry): Instruments {
   return {
     flowsReceived: new Counter({ name: `${p}flows_received_total`, help: "Hubble flows received, by verdict and flow type (L3_L4, L7, SOCK).", labelNames: ["verdict", "type"], registers }),
     connections: new Counter({ name: `${p}connections_total`, help: "Connection events derived from flows, by overall verdict and kind (new, existing, request).", labelNames: ["verdict", "kind"], registers }),
+    unknownDirection: new Counter({ name: `${p}flows_unknown_direction_total`, help: "Flows whose direction (request or reply) no record settled: counted on their edge, never taken for connections.", registers }),
     policyDrops: new Counter({
       name: `${p}policy_drops_total`,
       help: "Connections dropped by policy enforcement, by namespace of the enforcing side, direction (ingress, egress) and Cilium drop reason.",

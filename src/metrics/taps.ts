@@ -1,9 +1,9 @@
-import type { Connection } from "../flows/index.js";
+import type { Connection, FlowCount } from "../flows/index.js";
 import type { HubbleEvent } from "../hubble/index.js";
 
 /** Something that takes connection batches (the ingest loop's `ConnectionSink` shape). */
 export interface ConnectionObserver {
-  accept(connections: readonly Connection[]): void | Promise<void>;
+  accept(connections: readonly Connection[], flowCounts?: readonly FlowCount[]): void | Promise<void>;
 }
 
 /** Something that looks at event batches as they pass. */
@@ -17,9 +17,9 @@ export interface EventObserver {
  */
 export function teeSink(sink: ConnectionObserver, observer: { accept(connections: readonly Connection[]): void }): ConnectionObserver {
   return {
-    accept: (connections) => {
+    accept: (connections, flowCounts) => {
       observer.accept(connections);
-      return sink.accept(connections);
+      return sink.accept(connections, flowCounts);
     },
   };
 }

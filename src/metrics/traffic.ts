@@ -40,6 +40,11 @@ export function countEvents(instruments: Instruments, events: readonly HubbleEve
 export function countConnections(context: TrafficContext, connections: readonly Connection[]): void {
   const { instruments, namespaces } = context;
   for (const c of connections) {
+    if (c.kind === "unknown") {
+      // A packet nothing told the direction of: not a connection.
+      instruments.unknownDirection.inc();
+      continue;
+    }
     instruments.connections.inc({ verdict: knownOr(c.verdict, VERDICTS), kind: knownOr(c.kind, CONNECTION_KINDS) });
     noteVolume(namespaces, c.source);
     if (c.destination.key !== c.source.key) noteVolume(namespaces, c.destination);

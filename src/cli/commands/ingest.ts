@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Logger } from "pino";
+import type { FlowReorderOptions } from "../../flows/index.js";
 import { openGraphStore, readCursor } from "../../graph/index.js";
 import type { GraphStore } from "../../graph/index.js";
 import { eventBatches, readFlowFile } from "../../hubble/index.js";
@@ -67,7 +68,8 @@ export function registerIngestCommand(program: Command, deps: IngestCommandDeps)
 }
 
 /** GetFlows `number` meaning "no limit" (uint64 max). */
-const ALL_FLOWS = 18446744073709551615n;
+/** `number` asking a Hubble server for every flow its ring buffer still holds. */
+export const ALL_FLOWS = 18446744073709551615n;
 
 interface IngestContext {
   readonly raw: RawOptions;
@@ -79,12 +81,23 @@ interface IngestContext {
   readonly write: (text: string) => void;
 }
 
+/**
+ * How far flows of a file are put back in time order: up to this many flows held, so a
+ * file holding several nodes' flows one after the other, or a shuffled one, gives the same
+ * graph as a sorted one (`simulate` reads files the same way). A Hubble stream is taken as
+ * it comes: Relay sends it in time order.
+ */
+export const FILE_ORDER: FlowReorderOptions = { capacity: 20_000 };
+
 async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
   const summary = new IngestSummary();
   let rejected = (): number => 0;
   let batches: AsyncIterable<readonly HubbleEvent[]>;
   let reorderMs = 0;
+  let order: FlowReorderOptions | undefined;
   if (source.kind === "file") {
+    // A file that is still growing is written in time order by its exporter: a short window.
+    order = ctx.raw.follow === true ? { ...FILE_ORDER, latenessMs: 5_000 } : FILE_ORDER;
     let records = 0;
     const reader = readFlowFile(source.path, { follow: ctx.raw.follow === true, signal: ctx.signal, logger: ctx.log });
     batches = eventBatches(reader, {
@@ -101,8 +114,9 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
     const cursor = readCursor(ctx.store, source.cursorName);
     const stream = openFlowStream({
       address: source.address, ...tlsFromFlags(ctx.raw),
-      // Without --follow: everything the server still buffers (what `hubble observe --all` asks for).
-      request: { follow: ctx.raw.follow === true, ...(ctx.raw.follow === true ? {} : { number: ALL_FLOWS }), ...(cursor ? { since: cursor.time } : {}) },
+      // From the cursor when there is one; else everything the server still buffers (what
+      // `hubble observe --all` asks for), then, with --follow, what comes next.
+      request: { follow: ctx.raw.follow === true, ...(cursor ? { since: cursor.time } : {}), ...(ctx.raw.follow === true && cursor ? {} : { number: ALL_FLOWS }) },
     });
     ctx.signal.addEventListener("abort", () => { stream.stop(); }, { once: true });
     batches = stream.batches();
@@ -114,7 +128,7 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
     { write: ctx.write, tty: process.stderr.isTTY, intervalMs: ctx.intervalMs },
   );
   try {
-    await persistFlows(batches, { store: ctx.store, source: source.cursorName, reorderMs, summary, writer: ctx.writer }, (r) => { persisted = r; });
+    await persistFlows(batches, { store: ctx.store, source: source.cursorName, reorderMs, order, summary, writer: ctx.writer }, (r) => { persisted = r; });
   } finally {
     progress.stop();
   }

@@ -1,8 +1,7 @@
 import type { Command } from "commander";
-import type { Flow } from "../../flows/index.js";
+import type { Flow, SettledFlow } from "../../flows/index.js";
 import {
   compilePolicyModel,
-  connectionFromFlow,
   createPolicyEvaluator,
   formatPolicyId,
   formatProblem,
@@ -14,6 +13,7 @@ import {
   type SemanticsName,
 } from "../../policy/index.js";
 import { UsageError } from "../usage-error.js";
+import { simulateFlows } from "./simulate-flows.js";
 import type { PolicyCommandDeps } from "./policies-check.js";
 
 /** Dependencies of `simulate`: policy loading plus a flow file reader. */
@@ -58,15 +58,9 @@ export function registerSimulateCommand(program: Command, deps: SimulateDeps): C
       const evaluator = createPolicyEvaluator(compilePolicyModel(parsed), { semantics });
       const out = batchedWriter(deps.write);
       if (raw.output === "table") out.line("INDEX  VERDICT  EGRESS        INGRESS       RULES\n");
-      let index = 0;
-      for await (const flow of deps.readFlows(raw.flows)) {
-        const c = connectionFromFlow(flow);
-        if (c.kind === "skipped") out.line(raw.output === "jsonl" ? `${JSON.stringify({ index, skipped: c.reason })}\n` : `${String(index).padEnd(6)} skipped  (${c.reason})\n`);
-        else {
-          const e = evaluator.evaluate(c.input);
-          out.line(raw.output === "jsonl" ? `${JSON.stringify(toJson(index, e, c.reply))}\n` : toRow(index, e));
-        }
-        index++;
+      for await (const r of simulateFlows(deps.readFlows(raw.flows), evaluator)) {
+        if (r.evaluation === undefined) out.line(raw.output === "jsonl" ? `${JSON.stringify({ index: r.index, skipped: "no-endpoints" })}\n` : `${String(r.index).padEnd(6)} skipped  (no-endpoints)\n`);
+        else out.line(raw.output === "jsonl" ? `${JSON.stringify(toJson(r.index, r.evaluation, r.reply, r.settled))}\n` : toRow(r.index, r.evaluation, r.settled));
       }
       out.flush();
     });
@@ -101,20 +95,31 @@ function directionJson(d: DirectionEvaluation): Record<string, unknown> {
   };
 }
 
-/** The JSON line for one flow. */
-export function toJson(index: number, e: Evaluation, reply: boolean): Record<string, unknown> {
+/**
+ * The JSON line for one flow: `reply` when it travels back on its connection (judged with
+ * it), `direction: "unknown"` when nothing settled which way it travels, `settledBy` when
+ * its direction came from other records rather than its own fields.
+ */
+export function toJson(index: number, e: Evaluation, reply: boolean, settled?: SettledFlow): Record<string, unknown> {
   return {
     index,
     verdict: e.verdict,
     ...(reply ? { reply: true } : {}),
+    ...(settled?.direction === "unknown" ? { direction: "unknown" } : {}),
+    ...(settled !== undefined && settled.settledBy !== "reported" && settled.settledBy !== "unsettled" ? { settledBy: settled.settledBy } : {}),
+    ...(settled !== undefined && settled.flow !== settled.input ? { identityFrom: "l3-l4-records" } : {}),
     egress: directionJson(e.egress),
     ingress: directionJson(e.ingress),
     unsupported: e.unsupported.map((u) => ({ construct: u.construct, policy: formatPolicyId(u.policy), path: u.path, direction: u.direction })),
   };
 }
 
-function toRow(index: number, e: Evaluation): string {
+function toRow(index: number, e: Evaluation, settled: SettledFlow): string {
   const rules = [...e.egress.rules, ...e.ingress.rules].map((r) => `${formatPolicyId(r.policy)}:${r.path}`).join(" ");
-  const flag = e.unsupported.length > 0 ? " (unsupported constructs touched)" : "";
+  const notes = [
+    ...(settled.direction === "reply" ? ["reply"] : settled.direction === "unknown" ? ["direction unknown"] : []),
+    ...(e.unsupported.length > 0 ? ["unsupported constructs touched"] : []),
+  ];
+  const flag = notes.length > 0 ? ` (${notes.join("; ")})` : "";
   return `${String(index).padEnd(6)} ${e.verdict.padEnd(8)} ${e.egress.verdict.padEnd(13)} ${e.ingress.verdict.padEnd(13)} ${rules}${flag}\n`;
 }

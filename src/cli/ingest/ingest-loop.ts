@@ -1,11 +1,14 @@
-import type { Connection, ConnectionTracker } from "../../flows/index.js";
+import type { Connection, ConnectionTracker, Flow, FlowCount, FlowReorderBuffer } from "../../flows/index.js";
 import type { HubbleEvent } from "../../hubble/index.js";
 import type { IngestSummary } from "./ingest-summary.js";
 
 /** Where connection events go (the graph writer, or a counter in tests and benchmarks). */
 export interface ConnectionSink {
-  /** Takes a batch; a returned promise pauses ingestion until it settles (backpressure). */
-  accept(connections: readonly Connection[]): void | Promise<void>;
+  /**
+   * Takes a batch of connection events and the flow counts per end variants that came with
+   * it; a returned promise pauses ingestion until it settles (backpressure).
+   */
+  accept(connections: readonly Connection[], flowCounts?: readonly FlowCount[]): void | Promise<void>;
 }
 
 /** Options of {@link runIngestLoop}. */
@@ -13,21 +16,70 @@ export interface IngestLoopOptions {
   readonly tracker: ConnectionTracker;
   readonly sink: ConnectionSink;
   readonly summary?: IngestSummary;
+  /** Puts flows back in time order before tracking (see FlowReorderBuffer); undefined: taken as they come. */
+  readonly reorder?: FlowReorderBuffer;
   /**
    * When no batch has arrived for this long (ms), pending connections are flushed so a
    * quiet live stream does not hold its last connections back (default 2000; 0 disables).
    */
   readonly idleFlushMs?: number;
+  /**
+   * Hears, after each batch, the last flow in input order such that it and every flow read
+   * before it have reached the tracker (none is still being put in time order): where a
+   * restart can resume without losing what the reorder window held.
+   */
+  readonly onTracked?: (flow: Flow) => void;
+}
+
+/** Which input flows have reached the tracker: the watermark of the input order. */
+class InputWatermark {
+  private next = 0;
+  private low = 0;
+  private readonly sequence = new Map<Flow, number>();
+  private readonly done = new Map<number, Flow>();
+  /** The flow at the watermark, when it moved since the last take. */
+  private moved: Flow | undefined;
+
+  read(flow: Flow): void {
+    this.sequence.set(flow, this.next++);
+  }
+
+  tracked(flow: Flow): void {
+    const at = this.sequence.get(flow);
+    if (at === undefined) return;
+    this.sequence.delete(flow);
+    this.done.set(at, flow);
+    for (let f = this.done.get(this.low); f !== undefined; f = this.done.get(this.low)) {
+      this.done.delete(this.low);
+      this.low++;
+      this.moved = f;
+    }
+  }
+
+  take(): Flow | undefined {
+    const f = this.moved;
+    this.moved = undefined;
+    return f;
+  }
 }
 
 /**
  * Pulls batches of Hubble events, turns flows into connection events and hands them to the
  * sink, batch by batch. Because the source is pulled, a slow sink slows reading down instead
- * of growing a buffer. At the end of input every pending connection is flushed.
+ * of growing a buffer. At the end of input every held flow and pending connection is flushed.
  */
 export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[]>, options: IngestLoopOptions): Promise<void> {
-  const { tracker, summary } = options;
+  const { tracker, summary, reorder } = options;
   const out: Connection[] = [];
+  const watermark = new InputWatermark();
+  const track = reorder === undefined ? undefined : (flow: Flow): void => {
+    tracker.push(flow, out);
+    watermark.tracked(flow);
+  };
+  const noteTracked = (): void => {
+    const f = watermark.take();
+    if (f !== undefined) options.onTracked?.(f);
+  };
   const idleMs = options.idleFlushMs ?? 2000;
   let lastBatch = Date.now();
   // Deliveries are chained so the idle flush and the loop never overlap at the sink.
@@ -37,8 +89,16 @@ export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[
       ? setInterval(() => {
           if (Date.now() - lastBatch < idleMs) return;
           const flushed: Connection[] = [];
+          if (reorder !== undefined) {
+            reorder.drain((flow) => {
+              tracker.push(flow, flushed);
+              watermark.tracked(flow);
+            });
+          }
+          noteTracked();
           tracker.flushPending(flushed);
-          if (flushed.length > 0) delivering = delivering.then(() => deliver(flushed, options));
+          const counts = tracker.takeFlowCounts();
+          if (flushed.length > 0 || counts.length > 0) delivering = delivering.then(() => deliver(flushed, counts, options));
         }, Math.max(50, idleMs / 2))
       : undefined;
   idleTimer?.unref();
@@ -47,24 +107,34 @@ export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[
       lastBatch = Date.now();
       for (const event of batch) {
         summary?.addEvent(event);
-        if (event.kind === "flow") tracker.push(event.flow, out);
+        if (event.kind !== "flow") continue;
+        watermark.read(event.flow);
+        if (reorder === undefined || track === undefined) {
+          tracker.push(event.flow, out);
+          watermark.tracked(event.flow);
+        } else reorder.push(event.flow, track);
       }
-      if (out.length > 0) {
+      noteTracked();
+      const counts = tracker.takeFlowCounts();
+      if (out.length > 0 || counts.length > 0) {
         const ready = out.splice(0, out.length);
-        delivering = delivering.then(() => deliver(ready, options));
+        delivering = delivering.then(() => deliver(ready, counts, options));
         await delivering;
       }
     }
   } finally {
     clearInterval(idleTimer);
   }
+  if (reorder !== undefined && track !== undefined) reorder.drain(track);
+  noteTracked();
   tracker.drain(out);
-  delivering = delivering.then(() => deliver(out, options));
+  const counts = tracker.takeFlowCounts();
+  delivering = delivering.then(() => deliver(out, counts, options));
   await delivering;
 }
 
-async function deliver(batch: readonly Connection[], options: IngestLoopOptions): Promise<void> {
-  if (batch.length === 0) return;
+async function deliver(batch: readonly Connection[], counts: readonly FlowCount[], options: IngestLoopOptions): Promise<void> {
+  if (batch.length === 0 && counts.length === 0) return;
   options.summary?.addConnections(batch);
-  await options.sink.accept(batch);
+  await options.sink.accept(batch, counts);
 }

@@ -7,6 +7,8 @@ export interface IngestTotals {
   flowsByVerdict: Record<string, number>;
   connections: number;
   newConnections: number;
+  /** Packets whose direction no record settled (counted on their edge, not as connections). */
+  unknownDirection: number;
   requests: number;
   droppedConnections: number;
   identities: number;
@@ -19,7 +21,7 @@ export interface IngestTotals {
 export class IngestSummary {
   private readonly identityKeys = new Set<string>();
   readonly totals: IngestTotals = {
-    flows: 0, flowsByVerdict: {}, connections: 0, newConnections: 0, requests: 0, droppedConnections: 0,
+    flows: 0, flowsByVerdict: {}, connections: 0, newConnections: 0, unknownDirection: 0, requests: 0, droppedConnections: 0,
     identities: 0, lostEvents: 0, lostBySource: {}, nodeStatusChanges: 0,
   };
 
@@ -47,6 +49,10 @@ export class IngestSummary {
   addConnections(connections: readonly Connection[]): void {
     const t = this.totals;
     for (const c of connections) {
+      if (c.kind === "unknown") {
+        t.unknownDirection++;
+        continue;
+      }
       t.connections++;
       if (c.kind === "new") t.newConnections++;
       else if (c.kind === "request") t.requests++;

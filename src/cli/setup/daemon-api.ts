@@ -105,7 +105,10 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
         lagSeconds: last === undefined ? null : Math.max(0, (Date.now() - last) / 1000),
         reconnects: state?.reconnects ?? 0, lostEvents: state?.lostEvents ?? {}, lastError: state?.lastError?.message ?? null,
       },
-      ingest: { flows: totals.flows, connections: totals.connections, lostEvents: totals.lostEvents, skipped: ingest.skipped(), storedConnections: ingest.storedConnections() },
+      ingest: {
+        flows: totals.flows, connections: totals.connections, lostEvents: totals.lostEvents, skipped: ingest.skipped(), storedConnections: ingest.storedConnections(),
+        unknownDirection: totals.unknownDirection,
+      },
       graph: { file: graph.store.file, bytes: sqliteFileBytes(graph.store.file) ?? null, retention: options.retention },
       policies,
       audit: {

@@ -1,5 +1,5 @@
-import { ConnectionTracker, IdentityResolver, toMillis } from "../../flows/index.js";
-import type { Connection, Flow, IdentityResolverStats } from "../../flows/index.js";
+import { ConnectionTracker, FlowReorderBuffer, IdentityResolver, toMillis } from "../../flows/index.js";
+import type { Connection, FlowReorderOptions, IdentityResolverStats } from "../../flows/index.js";
 import { GraphWriter, ResumeFilter, cursorOf, readCursor } from "../../graph/index.js";
 import type { GraphStore, GraphWriterOptions } from "../../graph/index.js";
 import type { HubbleEvent } from "../../hubble/index.js";
@@ -17,6 +17,11 @@ export interface PersistFlowsOptions {
    * is read again (see ResumeFilterOptions); 0 for a Hubble stream resumed with `since`.
    */
   readonly reorderMs: number;
+  /**
+   * How flows are put back in time order before tracking (see FlowReorderBuffer); undefined:
+   * taken as they come (a Hubble stream, which Relay sends in time order).
+   */
+  readonly order?: FlowReorderOptions | undefined;
   readonly summary?: IngestSummary;
   readonly writer?: Omit<GraphWriterOptions, "source">;
   /** Sees each connection batch before the writer does (metrics); undefined: nobody looks. */
@@ -33,10 +38,8 @@ export interface PersistResult {
 }
 
 /**
- * Filters out what the graph already holds for `source`, notes lost events, and advances
- * the writer's cursor to the last flow of each batch before the batch is processed: every
- * stored count then comes from flows at or before the stored cursor, so a restart after a
- * crash never counts a flow twice (it loses at most what was not yet flushed).
+ * Filters out what the graph already holds for `source` and notes lost events. The writer's
+ * cursor is advanced by the ingest loop (see {@link persistFlows}).
  */
 export async function* resumableBatches(
   batches: AsyncIterable<readonly HubbleEvent[]>,
@@ -45,11 +48,9 @@ export async function* resumableBatches(
 ): AsyncGenerator<readonly HubbleEvent[]> {
   for await (const batch of batches) {
     const kept: HubbleEvent[] = [];
-    let last: Flow | undefined;
     for (const event of batch) {
       if (event.kind === "flow") {
         if (!filter.accept(event.flow)) continue;
-        last = event.flow;
       } else if (event.kind === "lost-events") {
         if (!filter.acceptAt(event.time)) continue;
         const at = event.time ? toMillis(event.time) : Date.now();
@@ -57,15 +58,19 @@ export async function* resumableBatches(
       }
       kept.push(event);
     }
-    if (last) writer.advanceCursor(cursorOf(last));
     if (kept.length > 0) yield kept;
   }
 }
 
 /**
- * Ingests batches of Hubble events into the graph: resume filter, connection tracking,
- * the batched writer as the (backpressuring) sink, and a final flush. The writer is
- * closed even when the source fails, so what was read is kept.
+ * Ingests batches of Hubble events into the graph: resume filter, time ordering, connection
+ * tracking, the batched writer as the (backpressuring) sink, and a final flush. The writer
+ * is closed even when the source fails, so what was read is kept. The cursor stored with
+ * each flush is the last flow (in the source's order) that, with everything before it, has
+ * left the reorder window for the tracker: every stored count comes from flows at or before
+ * it, so a restart after a crash never counts a flow twice, and loses at most what the
+ * tracker had not yet flushed (a flow put in time order ahead of one read earlier is the
+ * exception: a restart counts it again).
  */
 export async function persistFlows(
   batches: AsyncIterable<readonly HubbleEvent[]>,
@@ -80,7 +85,8 @@ export async function persistFlows(
   const tracker = new ConnectionTracker(resolver);
   try {
     await runIngestLoop(resumableBatches(batches, writer, filter), {
-      tracker, sink: options.observer ? teeSink(writer, options.observer) : writer, ...(options.summary ? { summary: options.summary } : {}),
+      tracker, ...(options.order === undefined ? {} : { reorder: new FlowReorderBuffer(options.order) }), onTracked: (flow) => { writer.advanceCursor(cursorOf(flow)); },
+      sink: options.observer ? teeSink(writer, options.observer) : writer, ...(options.summary ? { summary: options.summary } : {}),
     });
   } finally {
     writer.close();

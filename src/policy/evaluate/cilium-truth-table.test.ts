@@ -68,6 +68,12 @@ describe("world versus CIDR (layer3: world is 0.0.0.0/0; CIDR selectors never ma
     ["toCIDR: ['2001:db8::/32']", world("1.2.3.4"), "denied"],
     ["toEntities: [world]", world("10.0.0.1"), "allowed"],
     ["toEntities: [world]", pod("default", { role: "x" }, { ip: "10.1.0.9" }), "denied"],
+    // A pod Hubble names whose security identity is world (a node Cilium does not manage):
+    // Cilium enforces on the identity, so it is a CIDR / world peer and no endpoint selector
+    // matches it, not even one that selects the whole namespace.
+    ["toCIDR: [10.1.0.9/32]", { labels: ["reserved:world"], namespace: "default", podName: "legacy-0", ip: "10.1.0.9" }, "allowed"],
+    ["toEntities: [world]", { labels: ["reserved:world"], namespace: "default", podName: "legacy-0", ip: "10.1.0.9" }, "allowed"],
+    ["toEndpoints: [{}]", { labels: ["reserved:world"], namespace: "default", podName: "legacy-0", ip: "10.1.0.9" }, "denied"],
   ])("%s to %j -> %s", (peer, dst, expected) => {
     expect(scenario(cnp(`  egress: [{${peer}}]`))(backend, dst).egress.verdict).toBe(expected);
   });

@@ -92,7 +92,8 @@ export class EndpointPreparer {
 
   /** Resolves Pod/Namespace objects, normalises labels and returns the cached label facts. */
   prepare(ep: PolicyEndpoint): PreparedEndpoint {
-    const pod = this.findPod(ep);
+    // A reserved identity is never a pod to policy, whatever Pod object shares its address (see build).
+    const pod = ep.labels.some((l) => l.startsWith("reserved:")) ? undefined : this.findPod(ep);
     const namespace = ep.namespace ?? pod?.namespace;
     const podRef = pod === undefined ? "" : `${pod.namespace}/${pod.name}`;
     let labels = this.byIdentity.find(ep, namespace, podRef);
@@ -132,7 +133,12 @@ export class EndpointPreparer {
     };
     if (pod !== undefined) for (const [k, v] of pod.labels) add("k8s", k, v);
     const nsLabel = given.find((l) => l.startsWith(`k8s:${NAMESPACE_KEY}=`));
-    const ns = namespace ?? nsLabel?.slice(`k8s:${NAMESPACE_KEY}=`.length);
+    // Cilium enforces on the security identity: an endpoint whose identity is a reserved one
+    // (world, host, ...) is that entity to policy even when Hubble names a pod and a
+    // namespace for its address (a pod on a node Cilium does not manage, say). It gets no
+    // namespace labels, so no endpoint selector matches it; only a label-based identity is a pod.
+    const reservedIdentity = given.some((l) => l.startsWith("reserved:"));
+    const ns = reservedIdentity ? undefined : (namespace ?? nsLabel?.slice(`k8s:${NAMESPACE_KEY}=`.length));
     if (ns !== undefined) {
       add("k8s", NAMESPACE_KEY, ns);
       for (const [k, v] of this.model.namespaces.get(ns)?.labels ?? []) add("k8s", NAMESPACE_LABEL_PREFIX + k, v);
