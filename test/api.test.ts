@@ -280,8 +280,8 @@ describe("HTTP API of serve, fed by a replay server over gRPC", () => {
   });
 
   it("replays the window through proposed policies with whatif", async () => {
-    // The recommendation itself drops nothing that was observed.
-    const proposal = await (await get(`${api}/recommendations/download?kind=cilium`, TOKEN)).text();
+    // The recommendation itself drops nothing that was observed (AUDIT verdicts included on purpose).
+    const proposal = await (await get(`${api}/recommendations/download?kind=cilium&includeAudit=true`, TOKEN)).text();
     const clean = await get(`${api}/whatif`, TOKEN, { method: "POST", body: proposal, headers: { "content-type": "application/yaml" } });
     expect(clean.status).toBe(200);
     const report = (await clean.json()) as { dropped: unknown[]; policies: number; problems: string[] };

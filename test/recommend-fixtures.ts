@@ -1,5 +1,6 @@
 /** Observed graphs for recommendation tests: the recorded bookinfo captures and generator runs, ingested into in-memory graphs. */
 import { join } from "node:path";
+import { FILE_ORDER } from "../src/cli/commands/ingest.js";
 import { persistFlows } from "../src/cli/setup/graph-ingest.js";
 import { openGraphStore, queryGraph } from "../src/graph/index.js";
 import type { GraphStore, ObservedGraph } from "../src/graph/index.js";
@@ -16,7 +17,7 @@ export async function capturedGraph(): Promise<ObservedGraph> {
   const store = openGraphStore({ path: ":memory:" });
   for (const file of ["basic-sample-400-tcp-flows.json", "basic-sample-400-udp-flows.json"]) {
     const path = join(DATA, file);
-    await persistFlows(eventBatches(readFlowFile(path), { batchSize: 64 }), { store, source: `file:${path}`, reorderMs: 60_000 });
+    await persistFlows(eventBatches(readFlowFile(path), { batchSize: 64 }), { store, source: `file:${path}`, reorderMs: 60_000, order: FILE_ORDER });
   }
   return close(store);
 }
@@ -38,6 +39,6 @@ export async function generatedGraph(options: GenerateOptions): Promise<{ graph:
     for (const value of run.lines) yield await Promise.resolve({ value, file: "generated", line: ++line });
   }
   const store = openGraphStore({ path: ":memory:" });
-  await persistFlows(eventBatches(records(), { batchSize: 256 }), { store, source: "generated", reorderMs: 60_000 });
+  await persistFlows(eventBatches(records(), { batchSize: 256 }), { store, source: "generated", reorderMs: 60_000, order: FILE_ORDER });
   return { graph: close(store), truth: run.summary() };
 }

@@ -14,6 +14,8 @@ const GOLDEN = join(import.meta.dirname, "../src/recommend/testdata");
 
 describe("recommendations for a generated shop run", async () => {
   const { graph, truth } = await generatedGraph({ flows: 6000, seed: 11 });
+  // Every observed namespace isolated, so "everything not observed is denied" can be checked.
+  const namespaces = [...new Set(graph.identities.flatMap((o) => (o.identity.kind === "workload" ? [o.identity.namespace] : [])))].sort();
   const recommend = (options: RecommendOptions): Recommendation => {
     const result = recommendPolicies(graph, options);
     if (!result.ok) throw new Error(result.failure.messages.join("\n"));
@@ -21,14 +23,14 @@ describe("recommendations for a generated shop run", async () => {
   };
 
   it("matches the golden set of both kinds", () => {
-    const text = goldenText(recommend({ kind: "both", l7: true, portRanges: true }).policies);
+    const text = goldenText(recommend({ kind: "both", l7: true, portRanges: true, namespaces }).policies);
     const file = join(GOLDEN, "generated-shop-both.yaml");
     if (process.env.UPDATE_GOLDEN === "1") writeFileSync(file, text);
     expect(text).toBe(readFileSync(file, "utf8"));
   });
 
-  it("allows exactly the exercised allowed edges between workloads and denies the denied ones", () => {
-    const r = recommend({ kind: "cilium" });
+  it("allows exactly the exercised allowed edges between workloads and denies the denied and audited ones", () => {
+    const r = recommend({ kind: "cilium", namespaces });
     const compiled = compileRecommended(r.policies);
     if (!compiled.ok) throw new Error(compiled.messages.join("\n"));
     const view = createPolicyView(compiled.model);
@@ -39,8 +41,9 @@ describe("recommendations for a generated shop run", async () => {
       const destination = identities.get(edge.destination);
       if (source?.kind !== "workload" || destination?.kind !== "workload") continue;
       const verdict = view.evaluator.evaluate({ source: view.endpoint(source), destination: view.endpoint(destination), protocol: edge.protocol, port: edge.port }).verdict;
-      // Denied edges were dropped by the cluster's policies; they are not recommended unless asked.
-      expect([edge.key, verdict]).toEqual([edge.key, edge.enforcement.startsWith("deny") ? "denied" : "allowed"]);
+      // Denied edges were dropped by the cluster's policies, audited ones would have been
+      // (policy audit mode): neither is recommended unless asked.
+      expect([edge.key, verdict]).toEqual([edge.key, edge.enforcement === "allow" ? "allowed" : "denied"]);
       checked++;
     }
     expect(checked).toBeGreaterThan(5);
@@ -48,16 +51,18 @@ describe("recommendations for a generated shop run", async () => {
 
   it("replays without unexpected drops and denies what was not observed, for both kinds", () => {
     for (const kind of ["networkpolicy", "cilium"] as const) {
-      const r = recommend({ kind });
-      expect(expectUnusedDenied(graph, r.policies, r.warnings)).toBeGreaterThan(100);
+      const r = recommend({ kind, namespaces });
+      expect(expectUnusedDenied(graph, r.policies, r.refusals)).toBeGreaterThan(100);
     }
   });
 
-  it("allows dropped traffic too when asked", () => {
+  it("allows dropped and audited traffic too when asked", () => {
     const denied = truth.exercisedEdges.filter((e) => e.edge.enforcement.startsWith("deny"));
+    const audited = truth.exercisedEdges.filter((e) => e.edge.enforcement === "audit");
     const without = recommend({ kind: "cilium" });
-    const withDrops = recommend({ kind: "cilium", includeDrops: true });
-    expect(withDrops.traffic).toBeGreaterThan(without.traffic);
+    expect(recommend({ kind: "cilium", includeDrops: true }).traffic).toBeGreaterThan(without.traffic);
+    expect(recommend({ kind: "cilium", includeAudit: true }).traffic).toBeGreaterThan(without.traffic);
     expect(denied.length).toBeGreaterThan(0);
+    expect(audited.length).toBeGreaterThan(0);
   });
 });

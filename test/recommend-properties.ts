@@ -1,6 +1,7 @@
 /** Checks shared by the recommendation tests on captures and generated runs. */
 import { expect } from "vitest";
 import { createPolicyView } from "../src/audit/index.js";
+import { POD_LESS_KIND } from "../src/flows/index.js";
 import type { WorkloadIdentity } from "../src/flows/index.js";
 import type { ObservedGraph } from "../src/graph/index.js";
 import { compileRecommended, policiesToYaml } from "../src/recommend/index.js";
@@ -14,15 +15,17 @@ function isDns(w: WorkloadIdentity): boolean {
 
 /**
  * Property: every (workload, workload, port) triple among the observed workloads and ports
- * that was not used is denied by the set, except TCP/UDP 53 towards the cluster DNS (both
- * are allowed on purpose) and workloads no label set tells apart. Returns how many were checked.
+ * that was not used is denied by the set, except TCP/UDP 53 towards a DNS server (both are
+ * allowed on purpose) and workloads whose policies were left out. The set must isolate
+ * every observed namespace (a default-deny in each). Returns how many were checked.
  */
-export function expectUnusedDenied(graph: ObservedGraph, policies: readonly RecommendedPolicy[], warnings: Recommendation["warnings"]): number {
+export function expectUnusedDenied(graph: ObservedGraph, policies: readonly RecommendedPolicy[], refusals: Recommendation["refusals"]): number {
   const compiled = compileRecommended(policies);
   if (!compiled.ok) throw new Error(compiled.messages.join("\n"));
   const view = createPolicyView(compiled.model);
-  const workloads = graph.identities.map((o) => o.identity).filter((i): i is WorkloadIdentity => i.kind === "workload");
-  const inexact = new Set(warnings.filter((w) => w.kind === "selector-not-exact").flatMap((w) => workloads.filter((x) => w.message.includes(x.key)).map((x) => x.key)));
+  // Identities seen only without a pod are the security identity of a workload seen with its pods.
+  const workloads = graph.identities.map((o) => o.identity).filter((i): i is WorkloadIdentity => i.kind === "workload" && i.workloadKind !== POD_LESS_KIND);
+  const inexact = new Set(refusals.filter((r) => r.outcome === "left-out").map((r) => r.subject));
   const used = new Set(graph.edges.map((e) => `${e.source}|${e.destination}|${e.protocol}/${e.port}`));
   const ports = [...new Set(graph.edges.filter((e) => PORTED.has(e.protocol)).map((e) => `${e.protocol}/${e.port}`))].sort();
   const wrong: string[] = [];

@@ -21,6 +21,7 @@ export interface RecommendQuery extends WindowQuery {
   readonly l7: boolean;
   readonly portRanges: boolean;
   readonly includeDrops: boolean;
+  readonly includeAudit: boolean;
   readonly worldPrefix: number;
 }
 
@@ -123,11 +124,13 @@ export class Analysis {
   /** Least-privilege policies for a window (validated by replay); needs no policy model. */
   recommend(query: RecommendQuery): RecommendResult {
     const window = this.windowOf(query);
-    const key = [query.namespace ?? "", window.sinceMs, window.untilMs, query.kind, query.l7, query.portRanges, query.includeDrops, query.worldPrefix].join("|");
+    const key = [query.namespace ?? "", window.sinceMs, window.untilMs, query.kind, query.l7, query.portRanges, query.includeDrops, query.includeAudit, query.worldPrefix].join("|");
     return this.cached(this.recommendations, key, () => {
-      const graph = queryGraph(this.options.store, { window, namespace: query.namespace });
+      // The whole window, not only the namespace: selectors must tell its workloads apart from
+      // every other one of their peers' namespaces too.
+      const graph = queryGraph(this.options.store, { window });
       return recommendPolicies(graph, {
-        kind: query.kind, namespace: query.namespace, l7: query.l7, portRanges: query.portRanges, includeDrops: query.includeDrops,
+        kind: query.kind, namespaces: query.namespace === undefined ? undefined : [query.namespace], l7: query.l7, portRanges: query.portRanges, includeDrops: query.includeDrops, includeAudit: query.includeAudit,
         worldPrefix: query.worldPrefix, semantics: this.snapshot?.view.evaluator.semantics ?? "cilium",
         apiServerAddresses: apiServerAddresses(this.options.store, graph),
       });

@@ -25,10 +25,11 @@ const P = {
   l7: { name: "l7", in: "query", description: "add CiliumNetworkPolicy HTTP rules from observed methods and paths", schema: { type: "boolean", default: false } },
   portRanges: { name: "portRanges", in: "query", description: "merge runs of contiguous observed ports into port ranges", schema: { type: "boolean", default: false } },
   includeDrops: { name: "includeDrops", in: "query", description: "also allow connections Hubble reported dropped", schema: { type: "boolean", default: false } },
+  includeAudit: { name: "includeAudit", in: "query", description: "also allow connections with an AUDIT verdict (a policy in audit mode would deny them)", schema: { type: "boolean", default: false } },
   worldPrefix: { name: "worldPrefix", in: "query", description: "aggregate world IPv4 addresses to this prefix length", schema: { type: "integer", minimum: 8, maximum: 32, default: 32 } },
 } as const satisfies Record<string, Parameter>;
 
-const recommendParameters: readonly Parameter[] = [P.namespace, P.since, P.until, P.kind, P.l7, P.portRanges, P.includeDrops, P.worldPrefix];
+const recommendParameters: readonly Parameter[] = [P.namespace, P.since, P.until, P.kind, P.l7, P.portRanges, P.includeDrops, P.includeAudit, P.worldPrefix];
 
 const json = (schema: Schema, description: string): Schema => ({ description, content: { "application/json": { schema } } });
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -90,7 +91,7 @@ export const OPENAPI = {
           ingest: {
             type: "object",
             required: ["flows", "connections", "lostEvents", "skipped"],
-            properties: { flows: { type: "integer" }, connections: { type: "integer" }, lostEvents: { type: "integer" }, skipped: { type: "integer" }, storedConnections: { type: "integer" } },
+            properties: { flows: { type: "integer" }, connections: { type: "integer" }, lostEvents: { type: "integer" }, skipped: { type: "integer" }, storedConnections: { type: "integer" }, unknownDirection: { type: "integer", description: "packets whose direction no record settled: counted on their edge, not as connections" } },
           },
           graph: { type: "object", required: ["file", "bytes"], properties: { file: { type: "string" }, bytes: { type: ["integer", "null"] }, retention: { type: "string" } } },
           policies: { type: ["object", "null"], description: "null until the policy model is loaded" },
@@ -166,7 +167,7 @@ export const OPENAPI = {
         summary: "least-privilege policies for the observed traffic of a window, validated by replaying it",
         parameters: recommendParameters,
         responses: {
-          "200": json({ type: "object", required: ["generatedAt", "window", "policies", "warnings", "validation"], properties: { generatedAt: { type: "string" }, window, policies: { type: "array", items: ref("Policy") }, warnings: { type: "array" }, validation: { type: "object" } } }, "the recommended policies"),
+          "200": json({ type: "object", required: ["generatedAt", "window", "policies", "warnings", "refusals", "clusters", "validation"], properties: { generatedAt: { type: "string" }, window, policies: { type: "array", items: ref("Policy") }, warnings: { type: "array" }, refusals: { type: "array", description: "workloads left out because they cannot be selected alone, and policies that would deny observed traffic their kind cannot express" }, clusters: { type: "array", items: { type: "string" } }, validation: { type: "object", description: "per kind: the window's forwarded flows replayed through the set, the flows it denies and why" } } }, "the recommended policies"),
           ...errors(400, 401, 500),
         },
       },

@@ -45,6 +45,8 @@ export interface AuditSummary {
   readonly wouldBeDropped: number;
   readonly policyDropped: number;
   readonly infrastructureDropped: number;
+  /** Packets whose direction no record settled, on edges of the window (never counted as connections). */
+  readonly unknownDirection: number;
   readonly findings: Readonly<Record<string, number>>;
 }
 
@@ -95,7 +97,8 @@ export function auditGraph(input: AuditInput): AuditReport {
       edges: graph.edges.length,
       connections: window.filter((a) => isUsed(a.traffic)).reduce((n, a) => n + useCount(a.traffic), 0),
       wouldBeDropped: wouldBeDroppedConnections(window, scoped),
-      policyDropped: sumDrops("policy"), infrastructureDropped: sumDrops("infrastructure"), findings: byKind,
+      policyDropped: sumDrops("policy"), infrastructureDropped: sumDrops("infrastructure"),
+      unknownDirection: window.reduce((n, a) => n + (a.edge.unknown ?? 0), 0), findings: byKind,
     },
     findings: scoped, readiness,
     overPermission: computeOverPermission(graph, view, {

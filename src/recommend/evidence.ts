@@ -11,23 +11,52 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
 }
 
-/** Evidence of a set of ports, merged. */
-export function evidenceOf(ports: readonly PlannedPort[]): RuleEvidence {
-  const first = ports[0]?.evidence ?? { connections: 0, requests: 0, existing: 0, firstSeenMs: 0, lastSeenMs: 0 };
-  return ports.slice(1).reduce((acc, p) => mergeEvidence(acc, p.evidence), first);
+function portText(p: PlannedPort): string {
+  return p.protocol === "ICMPv4" || p.protocol === "ICMPv6" ? `${p.protocol}/type-${p.port}` : `${p.protocol}/${p.port}`;
+}
+
+/**
+ * Evidence of a set of observed ports, merged over the observed traffic they stand for,
+ * each edge once (peers of one rule may share an edge: a workload in two clusters);
+ * undefined when every port was added.
+ */
+export function evidenceOf(ports: readonly PlannedPort[]): RuleEvidence | undefined {
+  const seen = ports.filter((p) => p.evidence.added === undefined);
+  const traffic = [...new Set(seen.flatMap((p) => p.traffic))];
+  const parts: RuleEvidence[] = traffic.length > 0
+    ? traffic.map((t) => ({ connections: t.connections, requests: t.requests, existing: t.existing, audited: t.audited, dropped: t.dropped, firstSeenMs: t.firstSeenMs, lastSeenMs: t.lastSeenMs }))
+    : seen.map((p) => p.evidence);
+  const [first, ...rest] = parts;
+  return first === undefined ? undefined : rest.reduce((acc, e) => mergeEvidence(acc, e), first);
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /**
  * The annotation of rule `index` of a direction: key `evidence.hubble-auditor.io/<direction>-<index>`,
- * value naming the peers, the connection count and the first and last sighting, e.g.
+ * value naming the peers, the ports and what was observed on them, e.g.
  * `shop/api TCP/8080: 12 connections, 30 requests, first 2026-01-01T00:00:00Z, last 2026-01-02T10:00:00Z`.
- * Requests and sightings of connections opened before observation began appear when there were any.
+ * Requests, sightings of connections opened before observation, and included AUDIT or
+ * dropped connections appear when there were any; ports added rather than observed (the
+ * TCP companion of DNS, the DNS proxy's upstream leg) are named with why they were added.
  */
 export function evidenceAnnotation(direction: "ingress" | "egress", index: number, peers: string, ports: readonly PlannedPort[]): [string, string] {
+  const observed = ports.filter((p) => p.evidence.added === undefined);
+  const addedPorts = ports.filter((p) => p.evidence.added !== undefined);
+  const parts: string[] = [];
   const e = evidenceOf(ports);
-  const portText = [...new Set(ports.map((p) => `${p.protocol}/${p.port}`))].join(" ");
-  const counts = [`${e.connections} connections`];
-  if (e.requests > 0) counts.push(`${e.requests} requests`);
-  if (e.existing > 0) counts.push(`${e.existing} sightings of open connections`);
-  return [`${EVIDENCE_PREFIX}/${direction}-${index}`, `${peers} ${portText}: ${counts.join(", ")}, first ${iso(e.firstSeenMs)}, last ${iso(e.lastSeenMs)}`];
+  if (e !== undefined) {
+    const counts = [count(e.connections, "connection", "connections")];
+    if (e.requests > 0) counts.push(count(e.requests, "request", "requests"));
+    if (e.existing > 0) counts.push(count(e.existing, "sighting of an open connection", "sightings of open connections"));
+    if (e.audited > 0) counts.push(`including ${e.audited} with an AUDIT verdict (a policy in audit mode would deny them; allowed by --include-audit)`);
+    if (e.dropped > 0) counts.push(`including ${e.dropped} dropped (allowed by --include-drops)`);
+    parts.push(`${[...new Set(observed.map(portText))].join(" ")}: ${counts.join(", ")}, first ${iso(e.firstSeenMs)}, last ${iso(e.lastSeenMs)}`);
+  }
+  const reasons = new Map<string, string[]>();
+  for (const p of addedPorts) reasons.set(p.evidence.added ?? "", [...(reasons.get(p.evidence.added ?? "") ?? []), portText(p)]);
+  for (const [why, list] of reasons) parts.push(`added ${[...new Set(list)].join(" ")}: ${why}`);
+  return [`${EVIDENCE_PREFIX}/${direction}-${index}`, `${peers} ${parts.join("; ")}`];
 }

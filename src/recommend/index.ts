@@ -1,15 +1,16 @@
 /**
  * Least-privilege policy recommendations from observed traffic: NetworkPolicy and
- * CiliumNetworkPolicy sets per workload plus default-deny per namespace, each validated by
- * replaying the window through the policy model before it is returned. Pure: no I/O.
+ * CiliumNetworkPolicy sets per workload, plus default-deny where asked, each validated by
+ * replaying the window's flows through the policy model before it is returned. Pure: no I/O.
  */
-export { recommendPolicies } from "./recommend.js";
+export { PUBLIC_INGRESS_THRESHOLD, recommendPolicies } from "./recommend.js";
 export type {
-  ObservedTraffic, PermissionReport, PolicyKindChoice, Recommendation, RecommendedPolicy, RecommendFailure, RecommendOptions,
-  RecommendResult, RecommendWarning, ReplayDrop, RuleEvidence, ValidationReport,
+  DefaultDenyChoice, ObservedTraffic, PermissionReport, PolicyKindChoice, Recommendation, RecommendedPolicy, RecommendFailure, RecommendOptions,
+  RecommendResult, RecommendWarning, Refusal, ReplayDrop, RuleEvidence, TrafficVariant, ValidationReport,
 } from "./types.js";
 export { policiesToFiles, policiesToJson, policiesToYaml } from "./output.js";
 export type { OutputFile } from "./output.js";
 export { whatIf } from "./what-if.js";
 export type { WhatIfOptions, WhatIfReport } from "./what-if.js";
 export { compileRecommended, documentsOf } from "./validate.js";
+export { isSystemNamespace } from "./default-deny.js";

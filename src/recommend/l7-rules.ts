@@ -2,17 +2,24 @@ import type { DnsSeen, HttpSeen } from "../graph/index.js";
 
 /** What the graph stores in place of L7 detail past its per-edge bound. */
 const OVERFLOW = "<other>";
+/** What a stored path template ends in when the requests carried a query string. */
+const QUERY_MARK = "?{query}";
 // Placeholders of the graph's path templates, and raw segments that look like ids.
 const PLACEHOLDER = /^\{(id|uuid|hex|token)\}$/;
+const SAMPLES: Readonly<Record<string, string>> = { "{id}": "1", "{uuid}": "00000000-0000-4000-8000-000000000000", "{hex}": "0a1b2c3d4e", "{token}": "t0k3nT0K3Nt0k3nT0", "{rest}": "rest" };
 const ID_LIKE = /^(?:[0-9]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=.*[0-9])(?=.*[a-f])[0-9a-f]{8,})$/i;
 const REGEX_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 
 /**
  * The Cilium HTTP `path` expression (RE2, whole-path match) for an observed path template:
- * id-like segments (`{id}`, `{uuid}`, numbers, long hex) become `[^/]+`, a trailing
- * `{rest}` becomes `.*`, everything else is matched literally.
+ * id-like segments (`{id}`, `{uuid}`, numbers, long hex, `{token}`) become `[^/]+`, a
+ * trailing `{rest}` becomes `.*`, a template of requests with a query string (`?{query}`)
+ * ends in `\?.*`, everything else is matched literally.
  */
 export function pathRegex(template: string): string {
+  // Envoy matches a Cilium HTTP path rule against the request's :path, query included, so
+  // requests seen with a query string need the rule to allow one.
+  if (template.endsWith(QUERY_MARK)) return `${pathRegex(template.slice(0, -QUERY_MARK.length))}\\?.*`;
   return template
     .split("/")
     .map((segment) => {
@@ -52,4 +59,16 @@ export function dnsRules(seen: readonly DnsSeen[]): readonly ({ readonly matchNa
   if (seen.length === 0 || seen.some((d) => d.query === OVERFLOW)) return [{ matchPattern: "*" }];
   const names = [...new Set(seen.map((d) => d.query.toLowerCase().replace(/\.$/, "")).filter((n) => n !== ""))].sort();
   return names.length === 0 ? [{ matchPattern: "*" }] : names.map((matchName) => ({ matchName }));
+}
+
+/**
+ * A request path a stored template stands for (placeholders filled with sample values, a
+ * query string when the template has one), for replaying HTTP rules; undefined for the
+ * overflow row, which carries no path.
+ */
+export function templatePath(template: string): string | undefined {
+  if (template === OVERFLOW) return undefined;
+  const query = template.endsWith(QUERY_MARK);
+  const path = (query ? template.slice(0, -QUERY_MARK.length) : template).split("/").map((s) => SAMPLES[s] ?? s).join("/");
+  return query ? `${path}?q=1` : path;
 }

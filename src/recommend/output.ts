@@ -15,9 +15,20 @@ function yamlDocument(object: unknown): string {
   return stringify(object, { lineWidth: 0 });
 }
 
-/** The policies as one multi-document YAML stream, in the given (deterministic) order. */
+function clustersOf(policies: readonly RecommendedPolicy[]): readonly string[] {
+  return [...new Set(policies.map((p) => p.cluster))].sort();
+}
+
+/**
+ * The policies as one multi-document YAML stream, in the given (deterministic) order; a set
+ * for several clusters comes grouped by cluster, each group headed by a `# cluster:` comment
+ * (apply each group to its own cluster).
+ */
 export function policiesToYaml(policies: readonly RecommendedPolicy[]): string {
-  return HEADER + policies.map((p) => `---\n${yamlDocument(p.object)}`).join("");
+  const clusters = clustersOf(policies);
+  const docs = (list: readonly RecommendedPolicy[]): string => list.map((p) => `---\n${yamlDocument(p.object)}`).join("");
+  if (clusters.length <= 1) return HEADER + docs(policies);
+  return HEADER + clusters.map((c) => `# cluster: ${c}\n${docs(policies.filter((p) => p.cluster === c))}`).join("");
 }
 
 /** The policies as a Kubernetes `v1 List`, which `kubectl apply -f` accepts as JSON. */
@@ -25,15 +36,23 @@ export function policiesToJson(policies: readonly RecommendedPolicy[]): string {
   return `${JSON.stringify({ apiVersion: "v1", kind: "List", items: policies.map((p) => p.object) }, null, 2)}\n`;
 }
 
-/**
- * One YAML file per namespace (`<namespace>.yaml`, policies in the given order) plus a
- * `kustomization.yaml` listing them, so the directory applies with `kubectl apply -k`.
- */
-export function policiesToFiles(policies: readonly RecommendedPolicy[]): readonly OutputFile[] {
+function namespaceFiles(policies: readonly RecommendedPolicy[], prefix: string): OutputFile[] {
   const byNamespace = new Map<string, RecommendedPolicy[]>();
   for (const p of policies) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
   const namespaces = [...byNamespace.keys()].sort();
   const files: OutputFile[] = namespaces.map((ns) => ({ path: `${ns}.yaml`, content: policiesToYaml(byNamespace.get(ns) ?? []) }));
   const kustomization = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: files.map((f) => f.path) };
-  return [...files, { path: "kustomization.yaml", content: HEADER + yamlDocument(kustomization) }];
+  return [...files, { path: "kustomization.yaml", content: HEADER + yamlDocument(kustomization) }].map((f) => ({ ...f, path: `${prefix}${f.path}` }));
+}
+
+/**
+ * One YAML file per namespace (`<namespace>.yaml`, policies in the given order) plus a
+ * `kustomization.yaml` listing them, so the directory applies with `kubectl apply -k`. A set
+ * for several clusters gets one such directory per cluster (`<cluster>/...`), to apply each
+ * to its own cluster.
+ */
+export function policiesToFiles(policies: readonly RecommendedPolicy[]): readonly OutputFile[] {
+  const clusters = clustersOf(policies);
+  if (clusters.length <= 1) return namespaceFiles(policies, "");
+  return clusters.flatMap((c) => namespaceFiles(policies.filter((p) => p.cluster === c), `${c === "" ? "default" : c}/`));
 }

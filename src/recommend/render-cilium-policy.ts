@@ -1,49 +1,54 @@
-import { describeIdentity } from "../flows/index.js";
 import { dnsRules, httpRules } from "./l7-rules.js";
 import { mergePorts } from "./ports.js";
 import type { PlannedDirection, PlannedPort, PlannedRule } from "./plan.js";
+import { hasDns } from "./plan-dns.js";
+import { describePrincipal } from "./principal.js";
 import {
-  addToGroup, addUnique, DEFAULT_DENY_NAME, expectedFor, groupAnnotations, isClusterDns, policyBaseNames, policyMetadata, policyRef, portSignature, rulePorts,
+  addToGroup, dedupeWarnings, DEFAULT_DENY_NAME, defaultDenySelector, policyName, expectDrops, groupAnnotations, isIcmp, isPorted, policyBaseNames, policyMetadata, policyRef, portSignature, portText,
 } from "./render-common.js";
-import type { ExpectedDrop, RenderInput, RenderedSet, RuleGroup } from "./render-common.js";
-import { dedupeWarnings } from "./render-network-policy.js";
-import type { RecommendWarning, RecommendedPolicy } from "./types.js";
+import type { RenderInput, RenderJob, RenderedSet, RuleGroup } from "./render-common.js";
+import { selectorObject } from "./selectors.js";
+import type { RecommendedPolicy } from "./types.js";
 import { worldCidr } from "./world-cidr.js";
 
 const API_VERSION = "cilium.io/v2";
 // Cilium entities a rule may name (docs: security/policy/language, "Entities Based").
-const ENTITIES = new Set(["host", "remote-node", "kube-apiserver", "health", "ingress", "init", "unmanaged"]);
+const ENTITIES = new Set(["world", "host", "remote-node", "kube-apiserver", "health", "ingress", "init", "unmanaged"]);
 
-interface Job {
-  readonly input: RenderInput;
-  readonly warnings: RecommendWarning[];
-  readonly expected: ExpectedDrop[];
-  readonly ref: string;
+interface Peer {
+  readonly field: "Endpoints" | "FQDNs" | "CIDR" | "Entities";
+  readonly values: readonly unknown[];
+  readonly label: string;
 }
 
-/** The peer fields of a planned rule and its grouping key; undefined when not expressible. */
-function peerOf(rule: PlannedRule, direction: "ingress" | "egress", subjectNamespace: string, job: Job): { key: string; field: string; value: unknown } | undefined {
+/** The peer expressions of a planned rule (a world address may need a name and an address); a string says why there is none. */
+function peersOf(rule: PlannedRule, pd: PlannedDirection, job: RenderJob): readonly Peer[] | string {
   const { peer } = rule;
-  const to = direction === "egress";
+  const egress = pd.direction === "egress";
   switch (peer.kind) {
     case "workload": {
-      const labels: Record<string, string> = { ...(job.input.selectors.get(peer.identity.key)?.matchLabels ?? {}) };
+      const choice = job.input.selectors.peer(peer.principal, "CiliumNetworkPolicy");
+      if (!choice.ok) return `no selector matches ${describePrincipal(peer.principal)} alone: ${choice.reason}`;
       // An endpoint selector in a namespaced policy selects only its own namespace unless it
       // names another one with the pod-namespace label (docs: policy/kubernetes, namespaces).
-      if (peer.identity.namespace !== subjectNamespace) labels["k8s:io.kubernetes.pod.namespace"] = peer.identity.namespace;
-      const value = { matchLabels: labels };
-      return { key: `ep ${JSON.stringify(value)}`, field: to ? "toEndpoints" : "fromEndpoints", value };
+      const extra = peer.principal.namespace === pd.subject.namespace ? {} : { "k8s:io.kubernetes.pod.namespace": peer.principal.namespace };
+      return [{ field: "Endpoints", values: [selectorObject(choice.selector, extra)], label: describePrincipal(peer.principal) }];
     }
     case "world": {
-      const names = [...peer.dnsNames].map((n) => n.toLowerCase().replace(/\.$/, "")).filter((n) => n !== "").sort();
-      // World peers on the same ports share one rule: a list of names, or of CIDRs.
-      const sig = portSignature(rule.ports);
-      if (to && names.length > 0) return { key: `fqdn ${sig}`, field: "toFQDNs", value: names.map((matchName) => ({ matchName })) };
-      const cidr = worldCidr(peer.ip, job.input.worldPrefix);
-      return cidr === undefined ? undefined : { key: `cidr ${sig}`, field: to ? "toCIDR" : "fromCIDR", value: [cidr] };
+      const out: Peer[] = [];
+      const label = peer.pod === undefined ? peer.ip : `${peer.pod} (${peer.ip})`;
+      // toFQDNs learns addresses from the DNS answers the proxy sees: it matches the flows
+      // that carried a name. Flows to the address without one need the address itself.
+      if (egress && peer.dnsNames.length > 0) out.push({ field: "FQDNs", values: peer.dnsNames.map((matchName) => ({ matchName })), label: peer.dnsNames.join(",") });
+      if (!egress || peer.dnsNames.length === 0 || peer.unnamed) {
+        const cidr = worldCidr(peer.ip, job.input.worldPrefix);
+        if (cidr === undefined) return `${peer.ip} is not an address`;
+        out.push({ field: "CIDR", values: [cidr], label });
+      }
+      return out;
     }
     case "entity":
-      return ENTITIES.has(peer.entity) ? { key: `entity ${peer.entity}`, field: to ? "toEntities" : "fromEntities", value: peer.entity } : undefined;
+      return ENTITIES.has(peer.entity) ? [{ field: "Entities", values: [peer.entity], label: peer.entity }] : `Cilium has no entity for ${peer.entity} peers`;
     default: {
       const never: never = peer;
       return never;
@@ -52,27 +57,31 @@ function peerOf(rule: PlannedRule, direction: "ingress" | "egress", subjectNames
 }
 
 /** `toPorts` of a group: L4-only ports together, each port with L7 rules in its own entry. */
-function toPorts(group: RuleGroup, dnsTarget: boolean, job: Job): Record<string, unknown>[] {
+function toPorts(group: RuleGroup, pd: PlannedDirection, job: RenderJob): Record<string, unknown>[] {
+  const ref = policyRef(pd.subject.namespace, pd.subject.workload.name);
   const plain: PlannedPort[] = [];
   const out: Record<string, unknown>[] = [];
   const byPort = new Map<string, PlannedPort[]>();
   for (const p of group.ports) byPort.set(`${p.protocol}/${p.port}`, [...(byPort.get(`${p.protocol}/${p.port}`) ?? []), p]);
-  const dnsPorts = dnsTarget ? group.ports.filter((p) => p.port === 53) : [];
+  // DNS rules make the DNS proxy see the lookups, which toFQDNs rules learn addresses from
+  // (docs: security/policy/language, "DNS based"). Never on a DNS server's own egress: its
+  // upstream lookups are not what a policy of its clients is about.
+  const dnsRulesHere = pd.direction === "egress" && !job.input.dnsServers.has(pd.subject.key);
+  const dnsPorts = dnsRulesHere ? group.ports.filter((p) => p.port === 53 && (p.protocol === "UDP" || p.protocol === "TCP")) : [];
   for (const ports of byPort.values()) {
     const first = ports[0];
     if (first === undefined || dnsPorts.includes(first)) continue;
     const http = job.input.l7 && first.protocol === "TCP" ? ports.flatMap((p) => p.http) : [];
     const rules = http.length > 0 ? httpRules(http) : undefined;
     if (http.length > 0 && rules === undefined) {
-      job.warnings.push({ kind: "l7-overflow", policy: job.ref, message: `${first.protocol}/${first.port}: more HTTP paths than the graph keeps per edge; no HTTP rules on this port` });
+      job.warnings.push({ kind: "l7-overflow", policy: ref, message: `${first.protocol}/${first.port}: more HTTP paths than the graph keeps per edge; no HTTP rules on this port` });
     }
     if (rules === undefined) plain.push(first);
     else out.push({ ports: [{ port: String(first.port), protocol: first.protocol }], rules: { http: rules.map((r) => ({ method: r.method, path: r.path })) } });
   }
   if (dnsPorts.length > 0) {
-    // The DNS proxy must see the lookups for toFQDNs rules to learn addresses (docs:
-    // security/policy/language, "DNS based"): allow the observed names on port 53.
-    const names = dnsRules(group.ports.flatMap((p) => p.dns));
+    const seen = dnsPorts.flatMap((p) => p.dns);
+    const names = job.input.dnsNames === "exact" ? dnsRules(seen) : [{ matchPattern: "*" }];
     const ports = [...new Set(dnsPorts.map((p) => p.protocol))].sort().map((protocol) => ({ port: "53", protocol }));
     out.unshift({ ports, rules: { dns: names } });
   }
@@ -83,45 +92,69 @@ function toPorts(group: RuleGroup, dnsTarget: boolean, job: Job): Record<string,
   return out;
 }
 
-function renderDirection(pd: PlannedDirection, name: string, job: Job): RecommendedPolicy | undefined {
+/** `icmps` of a group: one entry with every type, per family (Cilium policy API ICMPRule). */
+function icmps(group: RuleGroup): Record<string, unknown>[] {
+  const fields = [...new Map(group.ports.filter(isIcmp).map((p) => [`${p.protocol}/${p.port}`, p])).values()]
+    .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port)
+    .map((p) => ({ type: p.port, family: p.protocol === "ICMPv6" ? "IPv6" : "IPv4" }));
+  return [{ fields }];
+}
+
+/** Signature of a group's L7 content, so peers with different HTTP or DNS rules are not merged. */
+function l7Signature(ports: readonly PlannedPort[], job: RenderJob): string {
+  const http = job.input.l7 ? ports.flatMap((p) => p.http.map((h) => `${h.method} ${h.path}`)) : [];
+  const dns = job.input.dnsNames === "exact" ? ports.flatMap((p) => p.dns.map((d) => d.query)) : [];
+  return [...new Set([...http, ...dns])].sort().join(",");
+}
+
+function renderDirection(pd: PlannedDirection, name: string, job: RenderJob): RecommendedPolicy | undefined {
   const ns = pd.subject.namespace;
+  const ref = policyRef(ns, name);
+  const subject = job.input.selectors.subject(pd.subject, "CiliumNetworkPolicy");
+  if (!subject.ok) {
+    job.refusals.push({ kind: "CiliumNetworkPolicy", subject: pd.subject.key, outcome: "left-out", reason: `no selector selects ${describePrincipal(pd.subject)} alone: ${subject.reason}` });
+    return undefined;
+  }
   const groups = new Map<string, RuleGroup>();
-  const peers = new Map<string, { field: string; values: unknown[]; dns: boolean }>();
+  const to = pd.direction === "egress" ? "to" : "from";
   for (const rule of pd.rules) {
-    const ports = rulePorts(pd, rule);
-    const fits = ports.filter((p) => p.protocol === "TCP" || p.protocol === "UDP" || p.protocol === "SCTP");
-    const misfits = ports.filter((p) => !fits.includes(p));
-    const label = rule.peer.kind === "workload" ? describeIdentity(rule.peer.identity) : rule.peerKey;
-    const peer = peerOf(rule, pd.direction, ns, job);
-    const notAllowed = peer === undefined ? ports : misfits;
-    if (notAllowed.length > 0) {
-      job.expected.push(...expectedFor(pd.direction, notAllowed));
-      job.warnings.push({ kind: "not-expressible", policy: job.ref, message: `${pd.direction} with ${label} on ${notAllowed.map((p) => `${p.protocol}/${p.port}`).join(", ")}: not expressible as a port rule; not allowed` });
+    const ported = rule.ports.filter(isPorted);
+    const icmp = rule.ports.filter(isIcmp);
+    const other = rule.ports.filter((p) => !isPorted(p) && !isIcmp(p));
+    const peers = peersOf(rule, pd, job);
+    if (typeof peers === "string") {
+      job.refusals.push({ kind: "CiliumNetworkPolicy", subject: pd.subject.key, outcome: "left-out", reason: `${pd.direction} of ${describePrincipal(pd.subject)}: ${peers}` });
+      return undefined;
     }
-    if (peer === undefined || fits.length === 0) continue;
-    const known = peers.get(peer.key) ?? { field: peer.field, values: [], dns: false };
-    addUnique(known.values, Array.isArray(peer.value) ? (peer.value as readonly unknown[]) : [peer.value]);
-    peers.set(peer.key, { ...known, dns: known.dns || (pd.direction === "egress" && rule.peer.kind === "workload" && isClusterDns(rule.peer.identity)) });
-    addToGroup(groups, peer.key, label, fits);
+    if (other.length > 0) {
+      const text = `${pd.direction} ${to} ${rule.peerKey} on ${other.map(portText).join(", ")}: a CiliumNetworkPolicy rule allows TCP, UDP, SCTP and ICMP only`;
+      job.warnings.push({ kind: "not-expressible", policy: ref, message: `${text}; not allowed` });
+      job.refusals.push({ kind: "CiliumNetworkPolicy", subject: pd.subject.key, outcome: "breaks-traffic", reason: text });
+      expectDrops(job, pd.direction, other, "not expressible");
+    }
+    for (const peer of peers) {
+      const field = `${to}${peer.field}`;
+      if (ported.length > 0) {
+        const key = `${field}|ports|${portSignature(ported)}|${l7Signature(ported, job)}`;
+        addToGroup(groups, { key, field, values: peer.values, peer: peer.label, ports: ported });
+      }
+      if (icmp.length > 0) addToGroup(groups, { key: `${field}|icmps|${portSignature(icmp)}`, field, values: peer.values, peer: peer.label, ports: icmp });
+    }
   }
   if (groups.size === 0) return undefined;
-  const list = [...groups.values()];
-  const rules = list.map((g) => {
-    const p = peers.get(g.key);
-    return { [p?.field ?? "toEndpoints"]: p?.values ?? [], toPorts: toPorts(g, p?.dns ?? false, job) };
-  });
-  const fields = [...peers.values()];
-  if (fields.some((p) => p.field === "toFQDNs") && !fields.some((p) => p.dns)) {
+  const list = [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
+  const rules = list.map((g) => (g.key.includes("|icmps|") ? { [g.field]: g.values, icmps: icmps(g) } : { [g.field]: g.values, toPorts: toPorts(g, pd, job) }));
+  if (pd.direction === "egress" && list.some((g) => g.field === "toFQDNs") && !pd.rules.some(hasDns)) {
     // toFQDNs learns addresses from DNS answers the proxy sees (docs: security/policy/language, "DNS based").
-    job.warnings.push({ kind: "fqdn-without-dns", policy: job.ref, message: "toFQDNs rules need DNS traffic through Cilium's DNS proxy, but no lookup to the cluster DNS was observed for this workload; add an egress rule to your DNS server with rules.dns" });
+    job.warnings.push({ kind: "fqdn-without-dns", policy: ref, message: "toFQDNs rules need the workload's lookups to go through Cilium's DNS proxy, but no DNS traffic (port 53) of this workload was observed; add an egress rule to your DNS server with rules.dns" });
   }
   const object = {
     apiVersion: API_VERSION,
     kind: "CiliumNetworkPolicy",
     metadata: policyMetadata(name, ns, groupAnnotations(pd.direction, list)),
-    spec: { endpointSelector: { matchLabels: { ...(job.input.selectors.get(pd.subject.key)?.matchLabels ?? {}) } }, [pd.direction]: rules },
+    spec: { endpointSelector: selectorObject(subject.selector), [pd.direction]: rules },
   };
-  return { kind: "CiliumNetworkPolicy", namespace: ns, name, object };
+  return { kind: "CiliumNetworkPolicy", namespace: ns, name, cluster: pd.subject.cluster, object };
 }
 
 /**
@@ -129,30 +162,30 @@ function renderDirection(pd: PlannedDirection, name: string, job: Job): Recommen
  * selects every endpoint of the namespace and allows nothing, which enables default deny
  * both ways (docs: security/policy/language, "Ingress/Egress default deny").
  */
-export function ciliumDefaultDeny(namespace: string): RecommendedPolicy {
+export function ciliumDefaultDeny(namespace: string, cluster: string, multiCluster: boolean): RecommendedPolicy {
+  const name = policyName(DEFAULT_DENY_NAME, cluster, multiCluster);
   const object = {
     apiVersion: API_VERSION,
     kind: "CiliumNetworkPolicy",
-    metadata: policyMetadata(DEFAULT_DENY_NAME, namespace, []),
-    spec: { endpointSelector: {}, ingress: [{}], egress: [{}] },
+    metadata: policyMetadata(name, namespace, []),
+    spec: { endpointSelector: defaultDenySelector(cluster, multiCluster), ingress: [{}], egress: [{}] },
   };
-  return { kind: "CiliumNetworkPolicy", namespace, name: DEFAULT_DENY_NAME, object };
+  return { kind: "CiliumNetworkPolicy", namespace, name, cluster, object };
 }
 
 /**
  * CiliumNetworkPolicies: per workload `<name>-ingress` and `<name>-egress`, peers as
- * endpoints, FQDNs (world addresses with known DNS names), CIDRs or entities, DNS rules
- * on the cluster-DNS port, optional HTTP rules; plus `default-deny` per namespace.
+ * endpoints, FQDNs (world addresses with known DNS names), CIDRs or entities, DNS rules on
+ * port 53, ICMP rules, optional HTTP rules. Default-denies are added by the caller.
  */
 export function renderCiliumPolicies(input: RenderInput): RenderedSet {
   const names = policyBaseNames(input.planned);
-  const warnings: RecommendWarning[] = [];
-  const expected: ExpectedDrop[] = [];
-  const policies: RecommendedPolicy[] = input.namespaces.map(ciliumDefaultDeny);
+  const job: RenderJob = { input, kind: "CiliumNetworkPolicy", warnings: [], refusals: [], expected: [] };
+  const policies: RecommendedPolicy[] = [];
   for (const pd of input.planned) {
-    const name = `${names.get(pd.subject.key) ?? pd.subject.name}-${pd.direction}`;
-    const policy = renderDirection(pd, name, { input, warnings, expected, ref: policyRef(pd.subject.namespace, name) });
+    const name = policyName(`${names.get(pd.subject.key) ?? pd.subject.workload.name}-${pd.direction}`, pd.subject.cluster, input.multiCluster);
+    const policy = renderDirection(pd, name, job);
     if (policy !== undefined) policies.push(policy);
   }
-  return { policies, warnings: dedupeWarnings(warnings), expected };
+  return { policies, warnings: dedupeWarnings(job.warnings), refusals: job.refusals, expected: job.expected };
 }

@@ -1,77 +1,68 @@
-import type { WorkloadIdentity } from "../flows/index.js";
+import { CLUSTER_LABEL } from "../flows/index.js";
 import { evidenceAnnotation, MANAGED_BY } from "./evidence.js";
-import type { PlannedDirection, PlannedPort, PlannedRule } from "./plan.js";
-import type { ObservedTraffic, RecommendWarning, RecommendedPolicy } from "./types.js";
-import type { WorkloadSelector } from "./workload-selector.js";
+import type { PlannedDirection, PlannedPort } from "./plan.js";
+import type { Principal } from "./principal.js";
+import type { PolicyKind, SelectorBook } from "./selectors.js";
+import type { ObservedTraffic, RecommendWarning, RecommendedPolicy, Refusal } from "./types.js";
 
-/** Traffic a rendered set is known not to allow in one direction (reported in a warning). */
+/** Traffic a rendered set is known not to allow in one direction, and why. */
 export interface ExpectedDrop {
   readonly traffic: ObservedTraffic;
   readonly direction: "ingress" | "egress";
+  /** Protocol and port of the traffic concerned (the whole edge). */
+  readonly reason: string;
 }
 
 /** What a renderer produces for one policy kind. */
 export interface RenderedSet {
   readonly policies: readonly RecommendedPolicy[];
   readonly warnings: readonly RecommendWarning[];
+  readonly refusals: readonly Refusal[];
   readonly expected: readonly ExpectedDrop[];
 }
 
 /** What every renderer gets. */
 export interface RenderInput {
   readonly planned: readonly PlannedDirection[];
-  readonly selectors: ReadonlyMap<string, WorkloadSelector>;
-  /** Namespaces that get a default-deny policy, sorted. */
-  readonly namespaces: readonly string[];
+  readonly selectors: SelectorBook;
   readonly portRanges: boolean;
   readonly worldPrefix: number;
+  /** API server addresses given besides those observed. */
   readonly apiServerAddresses: readonly string[];
   readonly l7: boolean;
+  readonly dnsNames: "pattern" | "exact";
   readonly semantics: "cilium" | "upstream";
+  /** Keys of principals that serve DNS (their own egress gets no DNS rules). */
+  readonly dnsServers: ReadonlySet<string>;
+  /** Namespace labels by namespace, for NetworkPolicy namespaceSelectors. */
+  readonly namespaceLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Whether the window holds several clusters: policy names then end in `-<cluster>`. */
+  readonly multiCluster: boolean;
 }
 
-/** Name of the default-deny policy of each namespace. */
-export const DEFAULT_DENY_NAME = "default-deny";
+/** The mutable state of rendering one kind. */
+export interface RenderJob {
+  readonly input: RenderInput;
+  readonly kind: PolicyKind;
+  readonly warnings: RecommendWarning[];
+  readonly refusals: Refusal[];
+  readonly expected: ExpectedDrop[];
+}
 
 /**
- * Stable policy base names: the workload name, or `<name>-<kind>` when two observed
- * workloads of a namespace share a name (a Deployment and a StatefulSet `web`).
+ * Stable policy base names: the workload name, or `<name>-<kind>` when two principals of a
+ * namespace and cluster share a name (a Deployment and a StatefulSet `web`).
  */
 export function policyBaseNames(planned: readonly PlannedDirection[]): ReadonlyMap<string, string> {
   const byName = new Map<string, Set<string>>();
-  for (const p of planned) {
-    const k = `${p.subject.namespace}/${p.subject.name}`;
-    byName.set(k, (byName.get(k) ?? new Set()).add(p.subject.key));
-  }
+  const nameKey = (p: Principal): string => `${p.cluster}/${p.namespace}/${p.workload.name}`;
+  for (const pd of planned) byName.set(nameKey(pd.subject), (byName.get(nameKey(pd.subject)) ?? new Set()).add(pd.subject.key));
   const out = new Map<string, string>();
-  for (const p of planned) {
-    const clash = (byName.get(`${p.subject.namespace}/${p.subject.name}`)?.size ?? 0) > 1;
-    out.set(p.subject.key, clash ? `${p.subject.name}-${p.subject.workloadKind.toLowerCase()}` : p.subject.name);
+  for (const pd of planned) {
+    const clash = (byName.get(nameKey(pd.subject))?.size ?? 0) > 1;
+    out.set(pd.subject.key, clash ? `${pd.subject.workload.name}-${pd.subject.workload.workloadKind.toLowerCase()}` : pd.subject.workload.name);
   }
   return out;
-}
-
-/** Whether a workload is the cluster DNS service (CoreDNS / kube-dns, NodeLocal DNSCache), by its conventional labels. */
-export function isClusterDns(w: WorkloadIdentity): boolean {
-  const app = w.labels["k8s-app"] ?? w.labels["app.kubernetes.io/name"] ?? w.labels.app ?? "";
-  return ["kube-dns", "coredns", "node-local-dns", "nodelocaldns"].includes(app);
-}
-
-/**
- * The ports of a rule. Traffic with the cluster DNS on port 53 covers both UDP and TCP 53,
- * on the client's egress and on the DNS server's ingress: resolvers fall back to TCP for
- * truncated answers (RFC 7766), which a short window may not have shown.
- */
-export function rulePorts(pd: PlannedDirection, rule: PlannedRule): readonly PlannedPort[] {
-  const dnsEnd = pd.direction === "egress" ? (rule.peer.kind === "workload" ? rule.peer.identity : undefined) : pd.subject;
-  if (dnsEnd === undefined || !isClusterDns(dnsEnd)) return rule.ports;
-  const dns = rule.ports.find((p) => p.port === 53 && (p.protocol === "UDP" || p.protocol === "TCP"));
-  if (dns === undefined) return rule.ports;
-  const out = [...rule.ports];
-  for (const protocol of ["TCP", "UDP"]) {
-    if (!out.some((p) => p.port === 53 && p.protocol === protocol)) out.push({ ...dns, protocol, evidence: { ...dns.evidence, connections: 0, requests: 0, existing: 0 }, traffic: [], http: [], dns: [] });
-  }
-  return out.sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
 }
 
 /** Metadata of a generated policy, with evidence annotations. */
@@ -84,17 +75,27 @@ export function policyMetadata(name: string, namespace: string, annotations: rea
   };
 }
 
-/** A group of planned rules that render as one policy rule (same peer expression). */
+/** Peers that render as one rule: same peer field, same ports (and L7 rules), the values of each peer listed. */
 export interface RuleGroup {
   readonly key: string;
-  readonly peers: readonly string[];
+  readonly field: string;
+  readonly values: unknown[];
+  /** Who the values stand for, for the evidence annotation. */
+  readonly peers: string[];
   readonly ports: PlannedPort[];
 }
 
-/** Adds ports of one planned rule to the group with `key` (creating it), keeping first-seen order. */
-export function addToGroup(groups: Map<string, RuleGroup>, key: string, peer: string, ports: readonly PlannedPort[]): void {
-  const g = groups.get(key) ?? { key, peers: [], ports: [] };
-  groups.set(key, { ...g, peers: g.peers.includes(peer) ? g.peers : [...g.peers, peer], ports: [...g.ports, ...ports] });
+/**
+ * Adds a peer to the group of its field and port signature. Peers merge into one rule only
+ * when their port sets (and L7 rules) are equal, so a rule never allows a peer a port that
+ * only another peer of the rule used.
+ */
+export function addToGroup(groups: Map<string, RuleGroup>, group: { key: string; field: string; values: readonly unknown[]; peer: string; ports: readonly PlannedPort[] }): void {
+  const g = groups.get(group.key) ?? { key: group.key, field: group.field, values: [], peers: [], ports: [] };
+  groups.set(group.key, g);
+  addUnique(g.values, group.values);
+  if (!g.peers.includes(group.peer)) g.peers.push(group.peer);
+  g.ports.push(...group.ports);
 }
 
 /** The evidence annotations of a direction's groups. */
@@ -102,9 +103,9 @@ export function groupAnnotations(direction: "ingress" | "egress", groups: readon
   return groups.map((g, i) => evidenceAnnotation(direction, i, g.peers.join(","), g.ports));
 }
 
-/** Expected drops for ports of a rule that cannot be expressed. */
-export function expectedFor(direction: "ingress" | "egress", ports: readonly PlannedPort[]): ExpectedDrop[] {
-  return ports.flatMap((p) => p.traffic.map((traffic) => ({ traffic, direction })));
+/** Records the traffic of some ports as not allowed in one direction, with the reason (for the replay). */
+export function expectDrops(job: RenderJob, direction: "ingress" | "egress", ports: readonly PlannedPort[], reason: string): void {
+  for (const p of ports) for (const traffic of p.traffic) job.expected.push({ traffic, direction, reason });
 }
 
 /** The namespace-qualified policy name, for warnings. */
@@ -112,7 +113,7 @@ export function policyRef(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
-/** `TCP/443,UDP/53`: the ports of a rule, for grouping world peers that use the same ports into one rule. */
+/** `TCP/443,UDP/53`: the ports of a rule, for grouping peers that use the same ports into one rule. */
 export function portSignature(ports: readonly PlannedPort[]): string {
   return [...new Set(ports.map((p) => `${p.protocol}/${p.port}`))].sort().join(",");
 }
@@ -120,4 +121,47 @@ export function portSignature(ports: readonly PlannedPort[]): string {
 /** Appends values not yet in `into` (compared as JSON). */
 export function addUnique(into: unknown[], values: readonly unknown[]): void {
   for (const v of values) if (!into.some((x) => JSON.stringify(x) === JSON.stringify(v))) into.push(v);
+}
+
+/** Whether a port entry is a port-based protocol. */
+export function isPorted(p: PlannedPort): boolean {
+  return p.protocol === "TCP" || p.protocol === "UDP" || p.protocol === "SCTP";
+}
+
+/** Whether a port entry is ICMP (its port is the ICMP type). */
+export function isIcmp(p: PlannedPort): boolean {
+  return p.protocol === "ICMPv4" || p.protocol === "ICMPv6";
+}
+
+/** `TCP/8080`, `ICMPv4 type 8`. */
+export function portText(p: PlannedPort): string {
+  return isIcmp(p) ? `${p.protocol} type ${p.port}` : `${p.protocol}/${p.port}`;
+}
+
+/** Warnings without repeats, in first-seen order. */
+export function dedupeWarnings(warnings: readonly RecommendWarning[]): RecommendWarning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.kind}|${w.policy ?? ""}|${w.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The default-deny policy name of each namespace. */
+export const DEFAULT_DENY_NAME = "default-deny";
+
+/**
+ * A policy's name: `<base>-<direction>` (or `default-deny`), ending in `-<cluster>` when
+ * the window holds several clusters, so the clusters' sets can be reviewed and simulated
+ * together without one replacing another.
+ */
+export function policyName(base: string, cluster: string, multiCluster: boolean): string {
+  return multiCluster && cluster !== "" ? `${base}-${cluster}` : base;
+}
+
+/** The subject selector of a default-deny: every endpoint of the namespace (of its cluster, when the window holds several). */
+export function defaultDenySelector(cluster: string, multiCluster: boolean): Record<string, unknown> {
+  return multiCluster && cluster !== "" ? { matchLabels: { [CLUSTER_LABEL]: cluster } } : {};
 }

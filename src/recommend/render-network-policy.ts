@@ -1,14 +1,17 @@
-import { describeIdentity } from "../flows/index.js";
 import { mergePorts } from "./ports.js";
 import type { PlannedDirection, PlannedPort, PlannedRule } from "./plan.js";
+import { describePrincipal } from "./principal.js";
+import type { Principal } from "./principal.js";
 import {
-  addToGroup, addUnique, DEFAULT_DENY_NAME, expectedFor, groupAnnotations, policyBaseNames, policyMetadata, policyRef, portSignature, rulePorts,
+  addToGroup, dedupeWarnings, DEFAULT_DENY_NAME, defaultDenySelector, policyName, expectDrops, groupAnnotations, isPorted, policyBaseNames, policyMetadata, policyRef, portSignature, portText,
 } from "./render-common.js";
-import type { ExpectedDrop, RenderInput, RenderedSet, RuleGroup } from "./render-common.js";
-import type { RecommendWarning, RecommendedPolicy } from "./types.js";
+import type { RenderInput, RenderJob, RenderedSet, RuleGroup } from "./render-common.js";
+import { selectorObject } from "./selectors.js";
+import type { RecommendedPolicy } from "./types.js";
 import { worldCidr } from "./world-cidr.js";
 
 const API_VERSION = "networking.k8s.io/v1";
+const METADATA_NAME = "kubernetes.io/metadata.name";
 
 // Cilium matches pods and nodes by identity, never by address: "CIDR-based selectors do not
 // match in-cluster entities" (docs: security/policy/layer3), and the API server carries the
@@ -16,40 +19,60 @@ const API_VERSION = "networking.k8s.io/v1";
 // match it (cilium/cilium#20550). Only toEntities: kube-apiserver in a CiliumNetworkPolicy
 // selects it reliably.
 const API_SERVER_NOTE =
-  "egress to the API server is allowed by ipBlock; Cilium gives the API server the kube-apiserver identity and CIDR rules do not match in-cluster entities in some setups (docs: security/policy/layer3, cilium/cilium#20550); prefer a CiliumNetworkPolicy with toEntities: [kube-apiserver]";
+  "egress to the API server is allowed by ipBlock for every address it was seen on; Cilium gives the API server the kube-apiserver identity and CIDR rules do not match in-cluster entities in some setups (docs: security/policy/layer3, cilium/cilium#20550); prefer a CiliumNetworkPolicy with toEntities: [kube-apiserver]";
 
-interface Job {
-  readonly input: RenderInput;
-  readonly warnings: RecommendWarning[];
-  readonly expected: ExpectedDrop[];
-  readonly ref: string;
-  readonly pd: PlannedDirection;
+/**
+ * The namespaceSelector of a peer in another namespace: a label its namespace carries,
+ * `kubernetes.io/metadata.name` when the identity shows it (Kubernetes sets it on every
+ * namespace since 1.21), else another label only that namespace has among those observed.
+ */
+function namespaceSelector(peer: Principal, job: RenderJob, ref: string): Record<string, string> {
+  const labels = peer.workload.namespaceLabels;
+  if (labels[METADATA_NAME] === peer.namespace) return { [METADATA_NAME]: peer.namespace };
+  const unique = Object.entries(labels)
+    .filter(([k, v]) => ![...job.input.namespaceLabels.entries()].some(([ns, other]) => ns !== peer.namespace && other[k] === v))
+    .sort(([a], [b]) => a.localeCompare(b))[0];
+  if (unique !== undefined) return { [unique[0]]: unique[1] };
+  job.warnings.push({
+    kind: "namespace-label", policy: ref,
+    message: `the identities of namespace ${peer.namespace} carry neither ${METADATA_NAME} nor another label of their own; the namespaceSelector uses ${METADATA_NAME}, which Kubernetes 1.21+ sets on every namespace`,
+  });
+  return { [METADATA_NAME]: peer.namespace };
 }
 
-/** The NetworkPolicy peer key and peer list of a planned rule; undefined when not expressible. */
-function peerOf(rule: PlannedRule, subjectNamespace: string, job: Job): { key: string; peers: readonly Record<string, unknown>[] } | undefined {
+/** The NetworkPolicy peers of a planned rule; a string says why there are none. */
+function peersOf(rule: PlannedRule, pd: PlannedDirection, job: RenderJob, ref: string): { readonly values: readonly Record<string, unknown>[]; readonly label: string; readonly field: string } | string {
   const { peer } = rule;
   switch (peer.kind) {
     case "workload": {
-      const podSelector = { matchLabels: { ...(job.input.selectors.get(peer.identity.key)?.matchLabels ?? {}) } };
-      // A peer with only podSelector selects pods of the policy's own namespace; other
-      // namespaces are named by the kubernetes.io/metadata.name label every namespace has.
-      const p = peer.identity.namespace === subjectNamespace
-        ? { podSelector }
-        : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.identity.namespace } }, podSelector };
-      return { key: JSON.stringify(p), peers: [p] };
+      const choice = job.input.selectors.peer(peer.principal, "NetworkPolicy");
+      if (!choice.ok) return `no selector matches ${describePrincipal(peer.principal)} alone: ${choice.reason}`;
+      const podSelector = selectorObject(choice.selector);
+      // A peer with only podSelector selects pods of the policy's own namespace.
+      const value = peer.principal.namespace === pd.subject.namespace ? { podSelector } : { namespaceSelector: { matchLabels: namespaceSelector(peer.principal, job, ref) }, podSelector };
+      return { values: [value], label: describePrincipal(peer.principal), field: "pods" };
     }
     case "world": {
       const cidr = worldCidr(peer.ip, job.input.worldPrefix);
-      // World peers on the same ports share one rule with a list of ipBlocks.
-      return cidr === undefined ? undefined : { key: `ipBlock ${portSignature(rulePorts(job.pd, rule))}`, peers: [{ ipBlock: { cidr } }] };
+      return cidr === undefined ? `${peer.ip} is not an address` : { values: [{ ipBlock: { cidr } }], label: peer.pod === undefined ? peer.ip : `${peer.pod} (${peer.ip})`, field: "ipBlock" };
     }
-    case "entity":
-      if (peer.entity === "kube-apiserver" && job.input.apiServerAddresses.length > 0) {
-        const cidrs = [...new Set(job.input.apiServerAddresses.map((a) => worldCidr(a, 32)).filter((c) => c !== undefined))].sort();
-        return { key: "kube-apiserver", peers: cidrs.map((cidr) => ({ ipBlock: { cidr } })) };
+    case "entity": {
+      if (peer.entity === "world") {
+        const v6 = rule.ports.some((p) => p.traffic.some((t) => (pd.direction === "ingress" ? t.source : t.destination).key.includes(":") && t.source.key.split(":").length > 2));
+        return { values: [{ ipBlock: { cidr: "0.0.0.0/0" } }, ...(v6 ? [{ ipBlock: { cidr: "::/0" } }] : [])], label: "world", field: "ipBlock" };
       }
-      return undefined;
+      if (peer.entity === "kube-apiserver") {
+        // An API server on a node carries a node identity too, and Cilium's CIDR rules do not
+        // match nodes (docs: security/policy/layer3, "CIDR-based selectors do not match
+        // in-cluster entities"): an ipBlock would not allow it.
+        if (peer.onNode && job.input.semantics === "cilium") return "NetworkPolicy cannot select an API server that runs on a node (its identity carries host / remote-node, which CIDR rules never match)";
+        const cidrs = [...new Set([...peer.ips, ...job.input.apiServerAddresses].map((a) => worldCidr(a, 32)).filter((c) => c !== undefined))].sort();
+        if (cidrs.length === 0) return "NetworkPolicy cannot select the API server without its addresses (pass --apiserver-ip)";
+        job.warnings.push({ kind: "api-server-ipblock", policy: ref, message: API_SERVER_NOTE });
+        return { values: cidrs.map((cidr) => ({ ipBlock: { cidr } })), label: "kube-apiserver", field: "ipBlock" };
+      }
+      return `NetworkPolicy cannot select the ${peer.entity} entity`;
+    }
     default: {
       const never: never = peer;
       return never;
@@ -57,97 +80,95 @@ function peerOf(rule: PlannedRule, subjectNamespace: string, job: Job): { key: s
   }
 }
 
-function npPorts(ports: readonly PlannedPort[], job: Job): Record<string, unknown>[] {
+function npPorts(ports: readonly PlannedPort[], job: RenderJob): Record<string, unknown>[] {
   const ranges = job.input.portRanges && job.input.semantics === "upstream" ? "ranges" : "single";
   return mergePorts(ports, ranges).map((p) => ({ protocol: p.protocol, port: p.port, ...(p.endPort === undefined ? {} : { endPort: p.endPort }) }));
 }
 
-function renderDirection(pd: PlannedDirection, name: string, job: Job): RecommendedPolicy | undefined {
+function renderDirection(pd: PlannedDirection, name: string, job: RenderJob): RecommendedPolicy | undefined {
   const ns = pd.subject.namespace;
+  const ref = policyRef(ns, name);
+  const subject = job.input.selectors.subject(pd.subject, "NetworkPolicy");
+  if (!subject.ok) {
+    job.refusals.push({ kind: "NetworkPolicy", subject: pd.subject.key, outcome: "left-out", reason: `no selector selects ${describePrincipal(pd.subject)} alone: ${subject.reason}` });
+    return undefined;
+  }
   const groups = new Map<string, RuleGroup>();
-  const peersByKey = new Map<string, unknown[]>();
+  const field = pd.direction === "ingress" ? "from" : "to";
+  const breaks = (ports: readonly PlannedPort[], why: string): void => {
+    const text = `${pd.direction} ${pd.direction === "egress" ? "to" : "from"} ${why} (${ports.map(portText).join(", ")})`;
+    job.warnings.push({ kind: "not-expressible", policy: ref, message: `${text}; not allowed` });
+    job.refusals.push({ kind: "NetworkPolicy", subject: pd.subject.key, outcome: "breaks-traffic", reason: `${describePrincipal(pd.subject)}: ${text}` });
+    expectDrops(job, pd.direction, ports, "not expressible as a NetworkPolicy");
+  };
   for (const rule of pd.rules) {
-    const ports = rulePorts(pd, rule);
-    const fits = ports.filter((p) => p.protocol === "TCP" || p.protocol === "UDP" || (p.protocol === "SCTP" && job.input.semantics === "upstream"));
-    const misfits = ports.filter((p) => !fits.includes(p));
-    const label = rule.peer.kind === "workload" ? describeIdentity(rule.peer.identity) : rule.peerKey;
-    if (misfits.length > 0) {
-      job.expected.push(...expectedFor(pd.direction, misfits));
-      job.warnings.push({ kind: "not-expressible", policy: job.ref, message: `${pd.direction} with ${label} on ${misfits.map((p) => `${p.protocol}/${p.port}`).join(", ")}: NetworkPolicy cannot express this protocol under ${job.input.semantics} semantics; not allowed` });
-    }
+    // NetworkPolicy ports name TCP, UDP and SCTP only (Cilium: SCTP under the upstream
+    // profile); ICMP has no port and a rule without ports would allow every protocol.
+    const fits = rule.ports.filter((p) => isPorted(p) && (p.protocol !== "SCTP" || job.input.semantics === "upstream"));
+    const misfits = rule.ports.filter((p) => !fits.includes(p));
+    if (misfits.length > 0) breaks(misfits, `${rule.peerKey}: NetworkPolicy cannot express this protocol without allowing every port`);
     if (fits.length === 0) continue;
-    const peer = peerOf(rule, ns, job);
-    if (peer === undefined) {
-      job.expected.push(...expectedFor(pd.direction, fits));
-      job.warnings.push({ kind: "not-expressible", policy: job.ref, message: `${pd.direction} with ${label}: NetworkPolicy cannot select this peer${rule.peerKey === "reserved:kube-apiserver" ? " without its addresses (pass --apiserver-ip)" : ""}; not allowed` });
+    if (pd.direction === "ingress" && rule.peer.kind === "entity" && rule.peer.entity === "host" && job.input.semantics === "cilium") {
+      // Cilium always lets the local host in (its health checks and kubelet probes); no rule is needed.
       continue;
     }
-    if (rule.peer.kind === "entity") {
-      job.expected.push(...expectedFor(pd.direction, fits));
-      job.warnings.push({ kind: "api-server-ipblock", policy: job.ref, message: API_SERVER_NOTE });
+    const peers = peersOf(rule, pd, job, ref);
+    if (typeof peers === "string") {
+      if (rule.peer.kind === "workload") {
+        job.refusals.push({ kind: "NetworkPolicy", subject: pd.subject.key, outcome: "left-out", reason: `${pd.direction} of ${describePrincipal(pd.subject)}: ${peers}` });
+        return undefined;
+      }
+      breaks(fits, `${rule.peerKey}: ${peers}`);
+      continue;
     }
-    const known = peersByKey.get(peer.key) ?? [];
-    addUnique(known, peer.peers);
-    peersByKey.set(peer.key, known);
-    addToGroup(groups, peer.key, label, fits);
+    addToGroup(groups, { key: `${peers.field}|${portSignature(fits)}`, field, values: peers.values, peer: peers.label, ports: fits });
   }
   if (groups.size === 0) return undefined;
-  const list = [...groups.values()];
-  const field = pd.direction === "ingress" ? "from" : "to";
-  const rules = list.map((g) => ({ [field]: peersByKey.get(g.key) ?? [], ports: npPorts(g.ports, job) }));
+  const list = [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
+  const rules = list.map((g) => ({ [field]: g.values, ports: npPorts(g.ports, job) }));
   const object = {
     apiVersion: API_VERSION,
     kind: "NetworkPolicy",
     metadata: policyMetadata(name, ns, groupAnnotations(pd.direction, list)),
     spec: {
-      podSelector: { matchLabels: { ...(job.input.selectors.get(pd.subject.key)?.matchLabels ?? {}) } },
+      podSelector: selectorObject(subject.selector),
       policyTypes: [pd.direction === "ingress" ? "Ingress" : "Egress"],
       [pd.direction]: rules,
     },
   };
-  return { kind: "NetworkPolicy", namespace: ns, name, object };
+  return { kind: "NetworkPolicy", namespace: ns, name, cluster: pd.subject.cluster, object };
 }
 
 /** The default-deny NetworkPolicy of a namespace: every pod isolated both ways, nothing allowed. */
-export function networkPolicyDefaultDeny(namespace: string): RecommendedPolicy {
+export function networkPolicyDefaultDeny(namespace: string, cluster: string, multiCluster: boolean): RecommendedPolicy {
+  const name = policyName(DEFAULT_DENY_NAME, cluster, multiCluster);
   const object = {
     apiVersion: API_VERSION,
     kind: "NetworkPolicy",
-    metadata: policyMetadata(DEFAULT_DENY_NAME, namespace, []),
-    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    metadata: policyMetadata(name, namespace, []),
+    spec: { podSelector: defaultDenySelector(cluster, multiCluster), policyTypes: ["Ingress", "Egress"] },
   };
-  return { kind: "NetworkPolicy", namespace, name: DEFAULT_DENY_NAME, object };
+  return { kind: "NetworkPolicy", namespace, name, cluster, object };
 }
 
 /**
  * Kubernetes NetworkPolicies: per workload one `<name>-ingress` and one `<name>-egress`
- * policy (when it had traffic that way), one rule per peer expression with the observed
- * ports, plus `default-deny` per namespace. Peers NetworkPolicy cannot select (host,
- * remote-node, Cilium's own entities) are reported, not guessed.
+ * policy (when it had traffic that way), one rule per peer field and port set. Peers and
+ * protocols NetworkPolicy cannot express (host, remote-node, Cilium's own entities, ICMP)
+ * are reported as traffic the set would break, never guessed. Default-denies are added by
+ * the caller.
  */
 export function renderNetworkPolicies(input: RenderInput): RenderedSet {
   const names = policyBaseNames(input.planned);
-  const warnings: RecommendWarning[] = [];
-  const expected: ExpectedDrop[] = [];
-  const policies: RecommendedPolicy[] = input.namespaces.map(networkPolicyDefaultDeny);
+  const job: RenderJob = { input, kind: "NetworkPolicy", warnings: [], refusals: [], expected: [] };
+  const policies: RecommendedPolicy[] = [];
   if (input.portRanges && input.semantics === "cilium") {
-    warnings.push({ kind: "port-range-unsupported", message: "NetworkPolicy port ranges (endPort) are not enforced by Cilium (docs: network/kubernetes/policy); ports are listed one by one" });
+    job.warnings.push({ kind: "port-range-unsupported", message: "NetworkPolicy port ranges (endPort) are not enforced by Cilium (docs: network/kubernetes/policy); ports are listed one by one" });
   }
   for (const pd of input.planned) {
-    const name = `${names.get(pd.subject.key) ?? pd.subject.name}-${pd.direction}`;
-    const policy = renderDirection(pd, name, { input, warnings, expected, ref: policyRef(pd.subject.namespace, name), pd });
+    const name = policyName(`${names.get(pd.subject.key) ?? pd.subject.workload.name}-${pd.direction}`, pd.subject.cluster, input.multiCluster);
+    const policy = renderDirection(pd, name, job);
     if (policy !== undefined) policies.push(policy);
   }
-  return { policies, warnings: dedupeWarnings(warnings), expected };
-}
-
-/** Warnings without repeats, in first-seen order. */
-export function dedupeWarnings(warnings: readonly RecommendWarning[]): RecommendWarning[] {
-  const seen = new Set<string>();
-  return warnings.filter((w) => {
-    const key = `${w.kind}|${w.policy ?? ""}|${w.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return { policies, warnings: dedupeWarnings(job.warnings), refusals: job.refusals, expected: job.expected };
 }

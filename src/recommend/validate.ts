@@ -1,10 +1,12 @@
-import { computeOverPermission, createPolicyView, directionOutcome, findWouldBeDrops, survivesDefaultDeny } from "../audit/index.js";
-import type { PolicyView } from "../audit/index.js";
-import type { Identity } from "../flows/index.js";
-import type { ObservedGraph } from "../graph/index.js";
-import { compilePolicyModel, formatProblem, parsePolicyDocuments } from "../policy/index.js";
-import type { L7Request, PolicyModel, SemanticsName, SourceDocument } from "../policy/index.js";
+import { computeOverPermission, createPolicyView } from "../audit/index.js";
+import type { EndpointVariant, Identity } from "../flows/index.js";
+import type { EdgeVariant, ObservedEdge, ObservedGraph } from "../graph/index.js";
+import { compilePolicyModel, endpointFromFlowEndpoint, formatProblem, parsePolicyDocuments } from "../policy/index.js";
+import type { ConnectionInput, Evaluation, L7Request, PolicyEvaluator, PolicyModel, SemanticsName, SourceDocument } from "../policy/index.js";
+import { templatePath } from "./l7-rules.js";
 import type { ExpectedDrop } from "./render-common.js";
+import type { ExcludedTraffic } from "./traffic.js";
+import { variantOfIdentity } from "./traffic.js";
 import type { ObservedTraffic, PermissionReport, RecommendedPolicy, ReplayDrop, ValidationReport } from "./types.js";
 import { worldStats } from "./world-stats.js";
 
@@ -13,12 +15,11 @@ export interface ReplayInput {
   readonly graph: ObservedGraph;
   readonly policies: readonly RecommendedPolicy[];
   readonly traffic: readonly ObservedTraffic[];
+  readonly excluded: readonly ExcludedTraffic[];
   readonly expected: readonly ExpectedDrop[];
-  /** Subjects outside this namespace are not judged; undefined: all. */
-  readonly namespace: string | undefined;
+  /** Namespaces whose over-permission is reported; undefined: all. */
+  readonly namespaces: readonly string[] | undefined;
   readonly semantics: SemanticsName;
-  /** Also replay HTTP requests (the set has HTTP rules). */
-  readonly l7: boolean;
 }
 
 /** The policy documents of a recommended set, as a file source would hand them to the parser. */
@@ -36,62 +37,120 @@ export function compileRecommended(policies: readonly RecommendedPolicy[]): { ok
   return messages.length > 0 ? { ok: false, messages } : { ok: true, model: compilePolicyModel(parsed) };
 }
 
-const dropKey = (d: { source: string; destination: string; protocol: string; port: number }, direction: string): string =>
-  `${d.source}|${d.destination}|${d.protocol}|${d.port}|${direction}`;
-
-function inScope(identity: Identity, namespace: string | undefined): boolean {
-  return identity.kind === "workload" && (namespace === undefined || identity.namespace === namespace);
+/** The endpoint policy sees for a variant: what `simulate` builds from a flow endpoint with these labels, address and names. */
+function endpointOfVariant(v: EndpointVariant): ReturnType<typeof endpointFromFlowEndpoint> {
+  return endpointFromFlowEndpoint({ id: 0, identity: v.identity, clusterName: "", namespace: v.namespace, labels: v.labels, podName: "", workloads: [] }, v.ip, v.dnsNames);
 }
 
-/** Requests of a traffic entry to replay through L7 rules. */
-function requestsOf(t: ObservedTraffic, l7: boolean): L7Request[] {
-  const http: L7Request[] = l7 ? t.edge.http.map((h) => ({ kind: "http", method: h.method, path: h.path, host: "", headers: [] })) : [];
-  return [...http, ...t.edge.dns.map((d): L7Request => ({ kind: "dns", query: d.query }))];
+function inputOf(edge: ObservedEdge, source: EndpointVariant, destination: EndpointVariant, l7?: L7Request): ConnectionInput {
+  const ported = edge.protocol === "TCP" || edge.protocol === "UDP" || edge.protocol === "SCTP";
+  const icmp = edge.protocol === "ICMPv4" || edge.protocol === "ICMPv6";
+  return {
+    source: endpointOfVariant(source), destination: endpointOfVariant(destination), protocol: edge.protocol === "OTHER" ? "UNKNOWN" : edge.protocol,
+    ...(ported ? { port: edge.port } : {}), ...(icmp ? { icmpType: edge.port } : {}), ...(l7 === undefined ? {} : { l7 }),
+  };
 }
 
-/** Drops the audit does not see: dropped-only traffic kept with includeDrops, and L7 requests. */
-function extraDrops(input: ReplayInput, view: PolicyView): ReplayDrop[] {
-  const out: ReplayDrop[] = [];
-  for (const t of input.traffic) {
-    const ported = t.protocol === "TCP" || t.protocol === "UDP" || t.protocol === "SCTP";
-    const base = { source: view.endpoint(t.source), destination: view.endpoint(t.destination), protocol: t.protocol, ...(ported ? { port: t.port } : {}) };
-    const at = { source: t.source.key, destination: t.destination.key, protocol: t.protocol, port: t.port };
-    const judge = (detail: string, l7?: L7Request): void => {
-      const e = view.evaluator.evaluate(l7 === undefined ? base : { ...base, l7 });
-      for (const direction of ["egress", "ingress"] as const) {
-        const subject = direction === "egress" ? t.source : t.destination;
-        if (inScope(subject, input.namespace) && !survivesDefaultDeny(directionOutcome(e[direction]))) out.push({ ...at, detail: `${detail} denied at ${direction}` });
-      }
-    };
-    if (t.edge.connectionsByVerdict.DROPPED !== undefined) judge("connection");
-    for (const r of requestsOf(t, input.l7)) judge(r.kind === "http" ? `${r.method} ${r.path}` : `dns ${r.query}`, r);
+/** Which directions an evaluation denies. */
+function deniedAt(e: Evaluation): ("egress" | "ingress")[] {
+  return (["egress", "ingress"] as const).filter((d) => e[d].verdict === "denied");
+}
+
+/** The flows of an edge per variant; an edge without recorded variants stands for its passed connections with its identities' labels. */
+function variantsOf(edge: ObservedEdge, source: Identity, destination: Identity): readonly EdgeVariant[] {
+  if (edge.variants !== undefined && edge.variants.length > 0) return edge.variants;
+  const passed = Object.entries(edge.connectionsByVerdict).reduce((n, [v, c]) => n + (v === "FORWARDED" || v === "REDIRECTED" ? c : 0), 0);
+  return [{ source: variantOfIdentity(source), destination: variantOfIdentity(destination), forwarded: passed + edge.existing, l7: 0, audited: 0, dropped: 0, firstSeenMs: edge.firstSeenMs, lastSeenMs: edge.lastSeenMs }];
+}
+
+/** The L7 requests of an edge as the proxy saw them, one per stored row, with the flows it stands for. */
+function requestsOf(edge: ObservedEdge): { readonly request: L7Request | undefined; readonly text: string; readonly flows: number }[] {
+  const out: { request: L7Request | undefined; text: string; flows: number }[] = [];
+  for (const h of edge.http) {
+    const path = templatePath(h.path);
+    // Rows past the per-edge bound carry no path; the set then has no HTTP rules on the port.
+    out.push({ request: path === undefined ? undefined : { kind: "http", method: h.method, path, host: "", headers: [] }, text: `${h.method} ${h.path}`, flows: h.passed ?? h.count });
   }
+  for (const d of edge.dns) out.push({ request: d.query === "<other>" ? undefined : { kind: "dns", query: d.query }, text: `dns ${d.query}`, flows: d.passed ?? d.count });
   return out;
 }
 
+interface Tally {
+  flows: number;
+  /** Flows denied, each once, whichever direction denied it (or both). */
+  denied: number;
+  /** Denied flows per edge, direction and request (a flow denied both ways is in two). */
+  drops: ReplayDrop[];
+  /** Denied flows whose drop was not expected. */
+  unexpected: number;
+}
+
+/** Why a drop of this edge in this direction is expected; undefined: it is not. */
+type ExpectedReason = (edge: ObservedEdge, direction: "egress" | "ingress") => string | undefined;
+
+function judgeEdge(edge: ObservedEdge, source: Identity, destination: Identity, evaluator: PolicyEvaluator, tally: Tally, expected: ExpectedReason): void {
+  const variants = variantsOf(edge, source, destination);
+  const drop = (directions: readonly ("egress" | "ingress")[], detail: string, flows: number): void => {
+    if (flows === 0 || directions.length === 0) return;
+    tally.denied += flows;
+    let surprise = false;
+    for (const d of directions) {
+      const reason = expected(edge, d);
+      if (reason === undefined) surprise = true;
+      tally.drops.push({ source: edge.source, destination: edge.destination, protocol: edge.protocol, port: edge.port, detail: `${detail}${d}`, flows, ...(reason === undefined ? {} : { expected: reason }) });
+    }
+    if (surprise) tally.unexpected += flows;
+  };
+  for (const v of variants) {
+    tally.flows += v.forwarded + v.l7;
+    if (v.forwarded > 0) drop(deniedAt(evaluator.evaluate(inputOf(edge, v.source, v.destination))), "", v.forwarded);
+  }
+  const withL7 = variants.filter((v) => v.l7 > 0);
+  if (withL7.length === 0) return;
+  for (const r of requestsOf(edge)) {
+    // A row holds requests of any variant of the edge: denied when any variant with L7
+    // requests is denied it (exact whenever one label set made the requests).
+    const denied = [...new Set(withL7.flatMap((v) => deniedAt(evaluator.evaluate(inputOf(edge, v.source, v.destination, r.request)))))];
+    drop(denied, `${r.text} at `, r.flows);
+  }
+}
+
+const edgeKey = (d: { source: string; destination: string; protocol: string; port: number }): string => `${d.source}|${d.destination}|${d.protocol}|${d.port}`;
+
 /**
- * Replays the window through a recommended set: the audit's would-be drops of the set
- * (L3/L4, default-deny everywhere policy applies) for subjects in scope, plus L7 requests
- * and dropped traffic that was asked for. Drops the renderer announced (peers or protocols
- * the kind cannot express) are reported as expected; any other drop is a failure.
+ * Replays every request-direction flow of the window that got through (every observation
+ * point's record, as Hubble reported it) through a recommended set, evaluating exactly what
+ * `simulate` evaluates for those flows: the labels, address and DNS names each end carried,
+ * protocol, port or ICMP type, and for HTTP and DNS records the request. Drops of traffic
+ * the renderer announced (kinds that cannot express a peer or protocol), of traffic left
+ * out on purpose (AUDIT verdicts, drops) and of workloads whose policy was left out are
+ * expected and reported with their reason; any other drop is a failure.
  */
 export function replayRecommended(input: ReplayInput): { ok: true; report: ValidationReport } | { ok: false; messages: readonly string[] } {
   const compiled = compileRecommended(input.policies);
   if (!compiled.ok) return { ok: false, messages: compiled.messages.map((m) => `generated policy does not round-trip: ${m}`) };
   const view = createPolicyView(compiled.model, { semantics: input.semantics });
-  const expected = new Set(input.expected.map((e) => dropKey({ ...e.traffic, source: e.traffic.source.key, destination: e.traffic.destination.key }, e.direction)));
-  const drops: ReplayDrop[] = [];
-  for (const group of findWouldBeDrops(input.graph, view, { auditVerdicts: "ignore" })) {
-    if (group.namespace === "" || (input.namespace !== undefined && group.namespace !== input.namespace)) continue;
-    for (const e of group.edges) drops.push({ source: e.source, destination: e.destination, protocol: e.protocol, port: e.port, detail: `connection ${e.causes.join("+")} at ${group.direction}` });
+  const identities = new Map(input.graph.identities.map((o) => [o.identity.key, o.identity]));
+  const expected = new Map<string, string>();
+  for (const e of input.expected) expected.set(`${edgeKey(e.traffic.edge)}|${e.direction}`, e.reason);
+  const excluded = new Map(input.excluded.map((x) => [edgeKey(x.edge), x.reason === "audit" ? "AUDIT verdicts are left out (--include-audit)" : "dropped traffic is left out (--include-drops)"]));
+  const reasonOf: ExpectedReason = (edge, direction) => expected.get(`${edgeKey(edge)}|${direction}`) ?? excluded.get(edgeKey(edge));
+  const tally: Tally = { flows: 0, denied: 0, drops: [], unexpected: 0 };
+  let unknownDirection = 0;
+  for (const edge of input.graph.edges) {
+    unknownDirection += edge.unknown ?? 0;
+    const source = identities.get(edge.source);
+    const destination = identities.get(edge.destination);
+    if (source === undefined || destination === undefined) continue;
+    judgeEdge(edge, source, destination, view.evaluator, tally, reasonOf);
   }
-  drops.push(...extraDrops(input, view));
-  const expectedDrops = drops.filter((d) => expected.has(dropKey(d, d.detail.endsWith("egress") ? "egress" : "ingress")));
-  const unexpected = drops.filter((d) => !expectedDrops.includes(d));
+  const { drops } = tally;
+  const unexpected = drops.filter((d) => d.expected === undefined);
   if (unexpected.length > 0) {
-    return { ok: false, messages: unexpected.map((d) => `replay drops ${d.source} -> ${d.destination} ${d.protocol}/${d.port}: ${d.detail}`) };
+    return { ok: false, messages: unexpected.map((d) => `replay denies ${d.flows} flows ${d.source} -> ${d.destination} ${d.protocol}/${d.port} at ${d.detail}`) };
   }
-  const overPermission = computeOverPermission(input.graph, view, input.namespace === undefined ? {} : { namespace: input.namespace });
+  const namespaces = input.namespaces ?? [];
+  const overPermission = computeOverPermission(input.graph, view, namespaces.length === 1 && namespaces[0] !== undefined ? { namespace: namespaces[0] } : {});
   const permissions: PermissionReport = { overPermission, world: worldStats(input.policies, input.traffic) };
-  return { ok: true, report: { replayed: input.traffic.length, expectedDrops, permissions } };
+  return { ok: true, report: { flows: tally.flows, denied: tally.denied, drops, unknownDirection, permissions } };
 }

@@ -1,12 +1,37 @@
-import type { Identity, WorkloadIdentity } from "../flows/index.js";
+import { isChurnLabel, parseCiliumLabel, SERVICE_ACCOUNT_LABEL } from "../flows/index.js";
 
-/** The labels chosen to select one workload. */
-export interface WorkloadSelector {
+/** A label selector as written into a policy: matchLabels plus exclusions. */
+export interface SelectorSpec {
   readonly matchLabels: Readonly<Record<string, string>>;
-  /** Whether it selects this workload and no other observed workload of its namespace. */
-  readonly exact: boolean;
-  /** Keys (`ns/Kind/name`) of other observed workloads it also selects; empty when exact. */
-  readonly alsoSelects: readonly string[];
+  readonly matchExpressions: readonly SelectorExclusion[];
+}
+
+/** A `matchExpressions` entry that keeps a label set out. */
+export type SelectorExclusion =
+  | { readonly key: string; readonly operator: "DoesNotExist" }
+  | { readonly key: string; readonly operator: "NotIn"; readonly values: readonly string[] };
+
+/** How a selector was found, or why none could be. */
+export type SelectorChoice =
+  | { readonly ok: true; readonly selector: SelectorSpec; readonly via: "labels" | "service-account" | "expressions" }
+  | { readonly ok: false; readonly reason: string };
+
+/** Label sets a selector must not match, by who carries them (for messages). */
+export interface OtherSets {
+  readonly name: string;
+  readonly sets: readonly (readonly string[])[];
+}
+
+/** What one selector choice needs. */
+export interface SelectorRequest {
+  /** The label sets (Cilium labels) the selector must match: every one of them. */
+  readonly sets: readonly (readonly string[])[];
+  /** Everything it must not match: other workloads, and a pod with no labels of its own. */
+  readonly others: readonly OtherSets[];
+  /** Whether the service-account label may be used (CiliumNetworkPolicy: yes; NetworkPolicy selects pod labels only). */
+  readonly serviceAccount: boolean;
+  /** Labels the selector must carry whatever else it holds (the cluster of a peer in a multi-cluster window). */
+  readonly required?: Readonly<Record<string, string>>;
 }
 
 // The conventional "name of the app" labels first (Kubernetes recommended labels, then the
@@ -15,29 +40,46 @@ const PREFERRED_KEYS: readonly string[] = [
   "app.kubernetes.io/name", "app", "k8s-app", "name",
   "app.kubernetes.io/component", "component", "app.kubernetes.io/instance", "tier", "role", "version",
 ];
+const NAME_KEYS = new Set(PREFERRED_KEYS.slice(0, 4));
 
-// Cilium's default identity-relevant label filter drops these key prefixes, so a selector
-// on them would never match under Cilium (docs: operations/performance/scalability/
-// identity-relevant-labels). They are also the labels Kubernetes itself manages.
+// Key prefixes never selected: Cilium's default identity-relevant label filter drops most of
+// them (docs: operations/performance/scalability/identity-relevant-labels), Kubernetes
+// manages the rest, and the io.cilium ones are Cilium's own bookkeeping (namespace labels,
+// the pod's namespace). The service account and cluster labels are used on purpose only.
 const UNSELECTABLE_PREFIXES: readonly string[] = [
   "io.kubernetes", "kubernetes.io", "k8s.io", "beta.kubernetes.io", "statefulset.kubernetes.io",
   "apps.kubernetes.io", "batch.kubernetes.io", "pod-template-", "controller-", "annotation", "etcd_node", "io.cilium.",
 ];
 const MAX_COMBINATIONS = 2000;
 
-function selectableLabels(w: WorkloadIdentity): [string, string][] {
-  const fromCilium = new Set(w.ciliumLabels.filter((l) => l.startsWith("k8s:")).map((l) => l.slice(4)));
-  const rank = (key: string): number => {
-    const i = PREFERRED_KEYS.indexOf(key);
-    return i < 0 ? PREFERRED_KEYS.length : i;
-  };
-  return Object.entries(w.labels)
-    .filter(([k, v]) => !UNSELECTABLE_PREFIXES.some((p) => k.startsWith(p)) && (fromCilium.size === 0 || fromCilium.has(`${k}=${v}`)))
-    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+/** The k8s-source labels of a Cilium label set, key → value. */
+export function k8sLabels(set: readonly string[]): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of set) {
+    const l = parseCiliumLabel(raw);
+    if (l.source === "k8s") out.set(l.key, l.value);
+  }
+  return out;
 }
 
-function selects(labels: readonly [string, string][], other: WorkloadIdentity): boolean {
-  return labels.every(([k, v]) => other.labels[k] === v);
+function selectable(key: string): boolean {
+  return !isChurnLabel(key) && !UNSELECTABLE_PREFIXES.some((p) => key.startsWith(p));
+}
+
+function rank(key: string): number {
+  if (key === SERVICE_ACCOUNT_LABEL) return PREFERRED_KEYS.length + 1;
+  const i = PREFERRED_KEYS.indexOf(key);
+  return i < 0 ? PREFERRED_KEYS.length : i;
+}
+
+/** Whether a selector matches a label set, as Cilium matches k8s labels. */
+export function selectorMatchesSet(selector: SelectorSpec, set: ReadonlyMap<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector.matchLabels)) if (set.get(k) !== v) return false;
+  for (const e of selector.matchExpressions) {
+    const value = set.get(e.key);
+    if (e.operator === "DoesNotExist" ? value !== undefined : value !== undefined && e.values.includes(value)) return false;
+  }
+  return true;
 }
 
 /** Index combinations of `n` items of size `k`, in lexicographic (preference) order. */
@@ -53,51 +95,121 @@ function* combinations(n: number, k: number): Generator<number[]> {
   }
 }
 
-const NAME_KEYS = new Set(PREFERRED_KEYS.slice(0, 4));
+/** Labels every one of `sets` carries with the same value, selectable ones only, most preferred first. */
+function commonLabels(sets: readonly ReadonlyMap<string, string>[], serviceAccount: boolean): [string, string][] {
+  const [first, ...rest] = sets;
+  if (first === undefined) return [];
+  return [...first.entries()]
+    .filter(([k, v]) => (selectable(k) || (serviceAccount && k === SERVICE_ACCOUNT_LABEL)) && rest.every((s) => s.get(k) === v))
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+}
 
-/** The first exact selector among combinations of `size` labels, all containing label `required` when given. */
-function search(labels: readonly [string, string][], peers: readonly WorkloadIdentity[], required: number | undefined): [string, string][] | undefined {
+function matchesAny(selector: SelectorSpec, others: readonly ReadonlyMap<string, string>[]): boolean {
+  return others.some((o) => selectorMatchesSet(selector, o));
+}
+
+/** The first combination of `labels` (containing `required` when given) that matches none of `others`. */
+function search(labels: readonly [string, string][], base: Readonly<Record<string, string>>, others: readonly ReadonlyMap<string, string>[], required: number | undefined): SelectorSpec | undefined {
   let tried = 0;
   for (let size = 1; size <= labels.length; size++) {
     for (const combo of combinations(labels.length, size)) {
       if (++tried > MAX_COMBINATIONS) return undefined;
       if (required !== undefined && !combo.includes(required)) continue;
-      const chosen = combo.map((i) => labels[i]).filter((l) => l !== undefined);
-      if (!peers.some((p) => selects(chosen, p))) return chosen;
+      const chosen = Object.fromEntries(combo.map((i) => labels[i]).filter((l) => l !== undefined));
+      const selector = { matchLabels: { ...chosen, ...base }, matchExpressions: [] };
+      if (!matchesAny(selector, others)) return selector;
     }
   }
   return undefined;
 }
 
-function selectorFor(w: WorkloadIdentity, peers: readonly WorkloadIdentity[]): WorkloadSelector {
-  const labels = selectableLabels(w);
-  // Keep the app's name label in the selector when there is one, so `version: v2` alone never
-  // stands for reviews-v2 (it would also select a ratings-v2 deployed later).
-  const nameLabel = NAME_KEYS.has(labels[0]?.[0] ?? "") ? 0 : undefined;
-  const chosen = search(labels, peers, nameLabel) ?? (nameLabel === undefined ? undefined : search(labels, peers, undefined));
-  if (chosen !== undefined) return { matchLabels: Object.fromEntries(chosen), exact: true, alsoSelects: [] };
-  const alsoSelects = peers.filter((p) => selects(labels, p)).map((p) => p.key).sort();
-  return { matchLabels: Object.fromEntries(labels), exact: alsoSelects.length === 0, alsoSelects };
+/**
+ * Exclusions that keep every matched other label set out of `base`: `DoesNotExist` for a
+ * key the others carry and none of the wanted sets does, `NotIn` for a value only others
+ * carry. Greedy: the exclusion that keeps most of the remaining others out first.
+ * Undefined when some other set cannot be told apart.
+ */
+function exclusions(base: SelectorSpec, wanted: readonly ReadonlyMap<string, string>[], others: readonly ReadonlyMap<string, string>[]): SelectorExclusion[] | undefined {
+  let left = others.filter((o) => selectorMatchesSet(base, o));
+  const out = new Map<string, SelectorExclusion>();
+  while (left.length > 0) {
+    const options = new Map<string, { exclusion: SelectorExclusion; keeps: number }>();
+    for (const o of left) {
+      for (const [k, w] of o) {
+        if (!selectable(k)) continue;
+        const values = wanted.map((s) => s.get(k));
+        let exclusion: SelectorExclusion | undefined;
+        if (values.every((v) => v === undefined)) exclusion = { key: k, operator: "DoesNotExist" };
+        else if (!values.includes(w)) exclusion = { key: k, operator: "NotIn", values: [w] };
+        if (exclusion === undefined) continue;
+        const id = exclusion.operator === "DoesNotExist" ? `${k}\u0000` : `${k}\u0000${w}`;
+        const known = options.get(id);
+        options.set(id, { exclusion, keeps: (known?.keeps ?? 0) + 1 });
+      }
+    }
+    const best = [...options.entries()].sort(([a, x], [b, y]) => y.keeps - x.keeps || a.localeCompare(b))[0];
+    if (best === undefined) return undefined;
+    const { exclusion } = best[1];
+    const merged = out.get(exclusion.key);
+    if (exclusion.operator === "NotIn" && merged?.operator === "NotIn") out.set(exclusion.key, { ...merged, values: [...merged.values, ...exclusion.values].sort() });
+    else if (merged?.operator !== "DoesNotExist") out.set(exclusion.key, exclusion);
+    const selector = { ...base, matchExpressions: [...out.values()] };
+    left = left.filter((o) => selectorMatchesSet(selector, o));
+  }
+  return [...out.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
 /**
- * Chooses, for every observed workload, the smallest set of stable labels (preferring
- * app.kubernetes.io/name, app, k8s-app, ...) that selects it and no other observed
- * workload of its namespace. Churn labels never appear (identities carry none); labels
- * Cilium leaves out of identities are never used. A workload whose labels cannot tell it
- * apart gets all its selectable labels and `exact: false`.
+ * Chooses a selector that matches every label set of a workload and none of the others,
+ * never an empty one. In order:
+ * 1. the smallest set of stable labels (preferring app.kubernetes.io/name, app, k8s-app,
+ *    name, and keeping the app's name label when it has one) that all its pods carry;
+ * 2. with the service-account label added to the candidates (CiliumNetworkPolicy only:
+ *    `io.cilium.k8s.policy.serviceaccount` is part of Cilium's security identity, while a
+ *    NetworkPolicy podSelector selects pod labels);
+ * 3. all those labels plus matchExpressions (DoesNotExist / NotIn) that keep the others
+ *    out, e.g. a bare pod that copies an app's labels and adds one of its own;
+ * 4. otherwise no selector: the caller refuses the workload, naming why.
+ * A pod with no labels of its own (what a new pod of the namespace gets) is among the
+ * others, so no selector made only of exclusions is ever chosen.
  */
-export function chooseWorkloadSelectors(identities: readonly Identity[]): ReadonlyMap<string, WorkloadSelector> {
-  const byNamespace = new Map<string, WorkloadIdentity[]>();
-  for (const identity of identities) {
-    if (identity.kind !== "workload") continue;
-    const list = byNamespace.get(identity.namespace) ?? [];
-    if (!list.some((w) => w.key === identity.key)) list.push(identity);
-    byNamespace.set(identity.namespace, list);
+export function chooseSelector(request: SelectorRequest): SelectorChoice {
+  const wanted = request.sets.map(k8sLabels);
+  const required = request.required ?? {};
+  const others = request.others.flatMap((o) => o.sets.map(k8sLabels));
+  if (wanted.length === 0) return { ok: false, reason: "no label set was observed" };
+  const attempt = (serviceAccount: boolean): SelectorSpec | undefined => {
+    const labels = commonLabels(wanted, serviceAccount).filter(([k]) => !(k in required));
+    const nameLabel = NAME_KEYS.has(labels[0]?.[0] ?? "") ? 0 : undefined;
+    return search(labels, required, others, nameLabel) ?? (nameLabel === undefined ? undefined : search(labels, required, others, undefined));
+  };
+  const byLabels = attempt(false);
+  if (byLabels !== undefined) return { ok: true, selector: byLabels, via: "labels" };
+  if (request.serviceAccount) {
+    const bySa = attempt(true);
+    if (bySa !== undefined) return { ok: true, selector: bySa, via: "service-account" };
   }
-  const out = new Map<string, WorkloadSelector>();
-  for (const list of byNamespace.values()) {
-    for (const w of list) out.set(w.key, selectorFor(w, list.filter((p) => p.key !== w.key)));
+  const all: SelectorSpec = { matchLabels: { ...Object.fromEntries(commonLabels(wanted, request.serviceAccount)), ...required }, matchExpressions: [] };
+  const keepOut = exclusions(all, wanted, others);
+  if (keepOut !== undefined && Object.keys(all.matchLabels).length + keepOut.length > 0) {
+    return { ok: true, selector: { ...all, matchExpressions: keepOut }, via: "expressions" };
   }
-  return out;
+  const alike = request.others.filter((o) => o.sets.some((s) => selectorMatchesSet(all, k8sLabels(s)))).map((o) => o.name);
+  const stable = Object.keys(all.matchLabels).filter((k) => !(k in required) && k !== SERVICE_ACCOUNT_LABEL);
+  return {
+    ok: false,
+    reason: stable.length === 0
+      ? `its pods carry no stable label${request.serviceAccount ? " or service account of their own" : ""} to select them by (only churn or Kubernetes-managed labels); give its pod template a label such as app: <name>`
+      : `no label${request.serviceAccount ? ", service account" : ""} or exclusion tells it apart from ${alike.join(", ")}; give its pod template a label of its own`,
+  };
+}
+
+/** The labels of a pod created in `namespace` with nothing of its own: what a selector must not match. */
+export function newPodLabels(namespace: string, namespaceLabels: Readonly<Record<string, string>>, cluster: string): readonly string[] {
+  return [
+    `k8s:io.kubernetes.pod.namespace=${namespace}`,
+    `k8s:${SERVICE_ACCOUNT_LABEL}=default`,
+    ...Object.entries(namespaceLabels).map(([k, v]) => `k8s:io.cilium.k8s.namespace.labels.${k}=${v}`),
+    ...(cluster === "" ? [] : [`k8s:io.cilium.k8s.policy.cluster=${cluster}`]),
+  ];
 }

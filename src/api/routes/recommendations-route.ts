@@ -15,6 +15,7 @@ function recommendQuery(q: QueryReader): RecommendQuery {
     namespace: q.namespace("namespace"), since: q.string("since"), until: q.string("until"),
     kind: q.choice("kind", ["networkpolicy", "cilium", "both"] as const, "both"),
     l7: q.boolean("l7", false), portRanges: q.boolean("portRanges", false), includeDrops: q.boolean("includeDrops", false),
+    includeAudit: q.boolean("includeAudit", false),
     worldPrefix: q.integer("worldPrefix", { min: 8, max: 32, fallback: 32 }),
   };
 }
@@ -38,7 +39,7 @@ export function addRecommendationRoutes(router: Router, analysis: Analysis, cach
       return jsonBody({
         generatedAt: isoTime(analysis.asOfMs), window: windowJson(analysis.windowOf(query)),
         namespace: query.namespace ?? null, kind: query.kind, traffic: r.traffic,
-        policies: r.policies.map((p) => p.object), warnings: r.warnings, validation: r.validation,
+        policies: r.policies.map((p) => p.object), warnings: r.warnings, refusals: r.refusals, clusters: r.clusters, validation: r.validation,
       });
     });
   });

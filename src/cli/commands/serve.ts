@@ -17,6 +17,7 @@ import { ensureDemoPolicies } from "../setup/demo-policies.js";
 import { openDaemonGraph } from "../setup/graph-daemon.js";
 import type { DaemonGraph } from "../setup/graph-daemon.js";
 import { persistFlows } from "../setup/graph-ingest.js";
+import { ALL_FLOWS } from "./ingest.js";
 import { startDaemonMetrics } from "../setup/graph-metrics.js";
 import type { DaemonMetrics } from "../setup/graph-metrics.js";
 import { tlsFromFlags } from "../setup/graph-source.js";
@@ -147,14 +148,8 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
       let stream: FlowStream | undefined;
       stop.signal.addEventListener("abort", () => { stream?.stop(); }, { once: true });
       try {
-        // The graph opens first: a database that cannot be used stops the daemon before it starts.
-        const graph = openDaemonGraph({ db: raw.db, dataDir: raw.dataDir, retention: raw.retention, source: raw.demo === true ? "hubble:demo" : `hubble:${raw.hubble}`, log });
-        cleanup.push(() => { graph.close(); });
-        const metrics = settings.metricsListen === undefined ? undefined : await startDaemonMetrics(settings.metricsListen, graph.store.file);
-        if (metrics) {
-          cleanup.push(() => metrics.close());
-          write(`metrics: ${metrics.server.url}\n`);
-        }
+        // Policies and the graph open first: a policy path that is missing or unreadable, or a
+        // database that cannot be used, stops the daemon before it starts.
         const sources = raw.policies !== undefined && raw.policies.length > 0 ? raw.policies : [ensureDemoPolicies(raw.dataDir)];
         const auditRef: { current?: PeriodicAudit } = {};
         const policies = await startDaemonPolicies({
@@ -163,6 +158,13 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
           onChange: () => { auditRef.current?.request(); },
         });
         cleanup.push(() => policies.stop());
+        const graph = openDaemonGraph({ db: raw.db, dataDir: raw.dataDir, retention: raw.retention, source: raw.demo === true ? "hubble:demo" : `hubble:${raw.hubble}`, log });
+        cleanup.push(() => { graph.close(); });
+        const metrics = settings.metricsListen === undefined ? undefined : await startDaemonMetrics(settings.metricsListen, graph.store.file);
+        if (metrics) {
+          cleanup.push(() => metrics.close());
+          write(`metrics: ${metrics.server.url}\n`);
+        }
         const analysis = new Analysis({ store: graph.store, policies: () => policies.current(), now: Date.now, defaultSince: raw.auditWindow });
         const audit = startPeriodicAudit({ analysis, policies, metrics: metrics?.metrics, intervalMs: settings.auditIntervalMs, window: raw.auditWindow, log });
         auditRef.current = audit;
@@ -185,7 +187,8 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
         }
         if (stop.signal.aborted) return;
         // Resume where the stored graph stops; flows already stored are skipped, not recounted.
-        stream = openFlowStream({ address, ...tlsFromFlags(raw), request: { follow: true, ...(graph.cursor ? { since: graph.cursor.time } : {}) } });
+        // A fresh graph starts with what the server still buffers, not at the stream's tail.
+        stream = openFlowStream({ address, ...tlsFromFlags(raw), request: { follow: true, ...(graph.cursor ? { since: graph.cursor.time } : { number: ALL_FLOWS }) } });
         ingest.stream = stream;
         log.info({ address, db: graph.store.file, api: api?.url, metrics: metrics?.server.url, policies: policies.description }, "ingesting Hubble flows into the graph");
         await ingestWithSummary(stream, graph, ingest, { interval: settings.interval, write, log, metrics });

@@ -1,6 +1,7 @@
 /** Hand-built observed graphs for recommendation tests (no database). */
-import type { ConnectionProtocol, Identity, ReservedEntity, WorkloadIdentity } from "../../flows/index.js";
-import type { ObservedEdge, ObservedGraph } from "../../graph/index.js";
+import { endpointVariant } from "../../flows/index.js";
+import type { ConnectionProtocol, EndpointVariant, Identity, ReservedEntity, WorkloadIdentity } from "../../flows/index.js";
+import type { EdgeVariant, ObservedEdge, ObservedGraph } from "../../graph/index.js";
 
 /** A Deployment with Cilium labels for its pod labels and namespace. */
 export function workload(namespace: string, name: string, labels: Record<string, string> = { app: name }): WorkloadIdentity {
@@ -9,6 +10,23 @@ export function workload(namespace: string, name: string, labels: Record<string,
     namespaceLabels: { "kubernetes.io/metadata.name": namespace }, serviceAccount: name,
     ciliumLabels: [...Object.entries(labels).map(([k, v]) => `k8s:${k}=${v}`), `k8s:io.kubernetes.pod.namespace=${namespace}`],
   };
+}
+
+/** A Deployment of a ClusterMesh cluster: its Cilium labels carry the cluster label. */
+export function clusterWorkload(cluster: string, namespace: string, name: string): WorkloadIdentity {
+  const w = workload(namespace, name);
+  return { ...w, cluster, ciliumLabels: [...w.ciliumLabels, `k8s:io.cilium.k8s.policy.cluster=${cluster}`] };
+}
+
+/** What policy saw of an identity's end of a flow, with the address and names given. */
+export function variantOf(identity: Identity, extra: { readonly ip?: string; readonly dnsNames?: readonly string[]; readonly labels?: readonly string[] } = {}): EndpointVariant {
+  if (identity.kind === "workload") return endpointVariant({ labels: extra.labels ?? identity.ciliumLabels, namespace: identity.namespace, identity: 0, ip: "", dnsNames: [] });
+  return endpointVariant({ labels: extra.labels ?? identity.ciliumLabels, namespace: "", identity: 0, ip: extra.ip ?? identity.ip, dnsNames: extra.dnsNames ?? identity.dnsNames });
+}
+
+/** Flows of one pair of end variants (forwarded L3/L4 flows unless said otherwise). */
+export function flows(source: EndpointVariant, destination: EndpointVariant, forwarded = 4, more: Partial<Pick<EdgeVariant, "l7" | "audited" | "dropped">> = {}): EdgeVariant {
+  return { source, destination, forwarded, l7: more.l7 ?? 0, audited: more.audited ?? 0, dropped: more.dropped ?? 0, firstSeenMs: T0, lastSeenMs: T0 + 60_000 };
 }
 
 /** A world address, with the DNS names Hubble knew for it. */
@@ -28,7 +46,7 @@ export function edge(
   source: Identity,
   destination: Identity,
   port: string,
-  extra: Partial<Pick<ObservedEdge, "connectionsByVerdict" | "http" | "dns" | "existing">> = {},
+  extra: Partial<Pick<ObservedEdge, "connectionsByVerdict" | "http" | "dns" | "existing" | "variants" | "unknown">> = {},
 ): ObservedEdge {
   const [num = "0", protocol = "TCP"] = port.split("/");
   const byVerdict = extra.connectionsByVerdict ?? { FORWARDED: 3 };
@@ -41,6 +59,7 @@ export function edge(
     connections: Object.values(byVerdict).reduce((n, c) => n + c, 0), connectionsByVerdict: byVerdict,
     requests, requestsByVerdict: requests > 0 ? { FORWARDED: requests } : {}, existing: extra.existing ?? 0,
     dropReasons: byVerdict.DROPPED === undefined ? {} : { POLICY_DENIED: byVerdict.DROPPED }, sides: [], http, dns,
+    ...(extra.variants === undefined ? {} : { variants: extra.variants }), ...(extra.unknown === undefined ? {} : { unknown: extra.unknown }),
   };
 }
 
