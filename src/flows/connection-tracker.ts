@@ -8,7 +8,7 @@ import { flowRole } from "./flow-role.js";
 import { FlowSettler } from "./flow-settler.js";
 import type { FlowSettlerOptions, SettledFlow, SettlerStats } from "./flow-settler.js";
 import { FlowTally, tallyClassOf } from "./flow-tally.js";
-import type { FlowCount } from "./flow-tally.js";
+import type { FlowCount, TallySlot } from "./flow-tally.js";
 import type { Identity } from "./identity.js";
 import type { IdentityResolver } from "./identity-resolver.js";
 import { TrackedConnection } from "./tracked-connection.js";
@@ -72,6 +72,12 @@ function l7Of(flow: Flow): ConnectionL7 | undefined {
 /** Distinct sighting signatures shared at once (nodes × event types × observation points). */
 const MAX_SIGNATURES = 4096;
 
+/** A TCP 5-tuple whose connection was emitted: when it was first seen, and where its flows are counted. */
+interface HeldTuple {
+  readonly firstMs: number;
+  tally: TallySlot | undefined;
+}
+
 /**
  * Turns a stream of flows into connection events (see flowRole for which flows count).
  * The same connection attempt reported by several observation points or nodes — the
@@ -83,7 +89,7 @@ export class ConnectionTracker {
   private readonly pending = new Map<string, TrackedConnection>();
   // 5-tuples of TCP connections already emitted, with their first-seen time: later packets
   // on them only prove the counted connection again, so nothing else about them is kept.
-  private readonly held = new Map<string, number>();
+  private readonly held = new Map<string, HeldTuple>();
   private readonly proxied = new Map<string, TrackedConnection>();
   // One string per distinct sighting signature (node, event type, observation point,
   // direction: a small set), so tracked connections share them instead of each holding copies.
@@ -160,12 +166,14 @@ export class ConnectionTracker {
       this.emit(new TrackedConnection(this.startOf(flow, "unknown", l4), flow, this.signatureOf(flow)), out);
       return;
     }
-    const key = fiveTuple(flow, l4, "as-seen");
+    // A corrected L7 record has other endpoints but the same addresses: the tuple still holds.
+    const key = settled.tuple ?? fiveTuple(flow, l4, "as-seen");
     const existing = this.pending.get(key);
-    if (!existing && this.held.has(key)) {
+    const held = existing ? undefined : this.held.get(key);
+    if (held !== undefined) {
       // A retransmitted SYN or a later packet of a TCP connection that was already counted.
       this.stats.merged++;
-      this.count(flow, undefined);
+      this.count(flow, undefined, held);
       return;
     }
     if (existing) {
@@ -173,7 +181,7 @@ export class ConnectionTracker {
       // the tuple again is a new datagram, not another view of the first one.
       const repeat = l4.protocol !== "TCP" && role.role === "open" && existing.hasSighting(this.signatureOf(flow));
       if (!repeat) {
-        this.count(flow, undefined);
+        this.count(flow, undefined, existing);
         this.merge(existing, flow);
         return;
       }
@@ -187,8 +195,8 @@ export class ConnectionTracker {
       return;
     }
     const start = this.startOf(flow, role.role === "open" ? "new" : "existing", l4);
-    this.count(flow, start);
     const tracked = new TrackedConnection(start, flow, this.signatureOf(flow));
+    this.count(flow, start, tracked);
     this.pending.set(key, tracked);
     if (role.role === "open") {
       const pk = proxyKey(flow, l4);
@@ -204,11 +212,17 @@ export class ConnectionTracker {
    * already resolved for it), whatever connection it was merged into: the tally stands for
    * what a per-flow evaluation sees.
    */
-  private count(flow: Flow, start: { readonly source: Identity; readonly destination: Identity; readonly protocol: ConnectionProtocol; readonly port: number } | undefined): void {
+  private count(
+    flow: Flow,
+    start: { readonly source: Identity; readonly destination: Identity; readonly protocol: ConnectionProtocol; readonly port: number } | undefined,
+    connection?: { tally: TallySlot | undefined },
+  ): void {
     const klass = tallyClassOf(flow);
     if (klass === undefined) return;
-    const ends = start ?? this.endsOf(flow);
-    this.tally.add(flow, ends, klass);
+    // Later packets of a connection usually have its first packet's very ends: one increment.
+    if (connection?.tally !== undefined && this.tally.bump(connection.tally, flow, klass)) return;
+    const slot = this.tally.add(flow, start ?? this.endsOf(flow), klass);
+    if (connection !== undefined) connection.tally = slot;
   }
 
   private endsOf(flow: Flow): { source: Identity; destination: Identity; protocol: ConnectionProtocol; port: number } {
@@ -226,14 +240,14 @@ export class ConnectionTracker {
       if (tracked.firstMs > untilMs) break;
       this.pending.delete(key);
       this.emit(tracked, out);
-      if (tracked.start.protocol === "TCP") this.held.set(key, tracked.firstMs);
+      if (tracked.start.protocol === "TCP") this.held.set(key, { firstMs: tracked.firstMs, tally: tracked.tally });
     }
     for (const [key, tracked] of this.proxied) {
       if (tracked.firstMs > untilMs) break;
       this.proxied.delete(key);
     }
     const holdUntil = untilMs + this.mergeWindowMs - this.tcpHoldMs;
-    for (const [key, firstMs] of this.held) {
+    for (const [key, { firstMs }] of this.held) {
       if (firstMs > holdUntil && this.held.size <= this.maxTracked) break;
       this.held.delete(key);
     }

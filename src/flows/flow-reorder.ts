@@ -15,6 +15,8 @@ export interface FlowReorderOptions {
 
 interface Entry {
   readonly flow: Flow;
+  /** Position in the input (0 for the first flow pushed). */
+  readonly sequence: number;
   readonly seconds: number;
   readonly nanos: number;
   key: string | undefined;
@@ -33,6 +35,7 @@ export class FlowReorderBuffer {
   private readonly capacity: number;
   private readonly latenessMs: number;
   private newestMs = Number.NEGATIVE_INFINITY;
+  private pushed = 0;
 
   constructor(options: FlowReorderOptions = {}) {
     this.capacity = Math.max(1, Math.floor(options.capacity ?? 20_000));
@@ -44,23 +47,31 @@ export class FlowReorderBuffer {
     return this.heap.length;
   }
 
-  /** Takes one flow; every flow that may come out now is passed to `emit`, earliest first. */
-  push(flow: Flow, emit: (flow: Flow) => void): void {
-    this.insert({ flow, seconds: flow.time.seconds, nanos: flow.time.nanos, key: undefined });
+  /**
+   * Takes one flow; every flow that may come out now is passed to `emit`, earliest first,
+   * with its position in the input.
+   */
+  push(flow: Flow, emit: (flow: Flow, sequence: number) => void): void {
+    this.insert({ flow, sequence: this.pushed++, seconds: flow.time.seconds, nanos: flow.time.nanos, key: undefined });
     const at = toMillis(flow.time);
     if (at > this.newestMs) this.newestMs = at;
-    while (this.heap.length > this.capacity) emit(this.pop());
+    while (this.heap.length > this.capacity) this.emitTop(emit);
     if (this.latenessMs !== Number.POSITIVE_INFINITY) this.release(this.newestMs - this.latenessMs, emit);
   }
 
   /** Emits every held flow at or before `untilMs`, earliest first. */
-  release(untilMs: number, emit: (flow: Flow) => void): void {
-    for (let top = this.heap[0]; top !== undefined && toMillis(top.flow.time) <= untilMs; top = this.heap[0]) emit(this.pop());
+  release(untilMs: number, emit: (flow: Flow, sequence: number) => void): void {
+    for (let top = this.heap[0]; top !== undefined && toMillis(top.flow.time) <= untilMs; top = this.heap[0]) this.emitTop(emit);
   }
 
   /** Emits everything held, earliest first. */
-  drain(emit: (flow: Flow) => void): void {
-    while (this.heap.length > 0) emit(this.pop());
+  drain(emit: (flow: Flow, sequence: number) => void): void {
+    while (this.heap.length > 0) this.emitTop(emit);
+  }
+
+  private emitTop(emit: (flow: Flow, sequence: number) => void): void {
+    const top = this.pop();
+    emit(top.flow, top.sequence);
   }
 
   private insert(entry: Entry): void {
@@ -77,7 +88,7 @@ export class FlowReorderBuffer {
     heap[i] = entry;
   }
 
-  private pop(): Flow {
+  private pop(): Entry {
     const heap = this.heap;
     const top = heap[0];
     const last = heap.pop();
@@ -98,7 +109,7 @@ export class FlowReorderBuffer {
       }
       heap[i] = last;
     }
-    return top.flow;
+    return top;
   }
 }
 

@@ -15,6 +15,8 @@ export interface SettledFlow {
   readonly input: Flow;
   /** The flow as Cilium enforced on it: `input`, or for a corrected L7 record a copy with the managed endpoint in place of the world one. */
   readonly flow: Flow;
+  /** The flow's 5-tuple as seen (see fiveTuple), when the settler built it; undefined otherwise. */
+  readonly tuple?: string;
   readonly direction: FlowDirection;
   readonly settledBy: SettledBy;
 }
@@ -116,8 +118,11 @@ export class FlowSettler {
     const reported = reportedDirection(flow);
     if (reported !== "unknown") {
       this.stats.reported++;
-      this.learn(flow, reported, true);
-      emit({ input: flow, flow: this.corrected(flow, reported), direction: reported, settledBy: "reported" });
+      const tuple = this.learn(flow, reported, true);
+      const corrected = this.corrected(flow, reported);
+      emit(reported === "request" && tuple !== undefined
+        ? { input: flow, flow: corrected, direction: reported, settledBy: "reported", tuple }
+        : { input: flow, flow: corrected, direction: reported, settledBy: "reported" });
       return;
     }
     const inferred = this.infer(flow);
@@ -181,23 +186,31 @@ export class FlowSettler {
     else this.stats.byServer++;
     // A direction inferred once holds for the rest of the 5-tuple's packets; serving ports
     // are learnt only from what Hubble reported, so an inference never feeds another.
-    this.learn(flow, direction, false);
-    return { input: flow, flow: this.corrected(flow, direction), direction, settledBy: by };
+    const tuple = this.learn(flow, direction, false);
+    const corrected = this.corrected(flow, direction);
+    return direction === "request" && tuple !== undefined
+      ? { input: flow, flow: corrected, direction, settledBy: by, tuple }
+      : { input: flow, flow: corrected, direction, settledBy: by };
   }
 
-  private learn(flow: Flow, direction: "request" | "reply", reported: boolean): void {
+  /** Records what a flow of known direction says; returns its 5-tuple in request orientation. */
+  private learn(flow: Flow, direction: "request" | "reply", reported: boolean): string | undefined {
     const l4 = flow.l4;
-    if (!l4) return;
+    if (!l4) return undefined;
     const tuple = fiveTuple(flow, l4, direction === "request" ? "as-seen" : "reversed");
-    if (this.requests.get(tuple) === undefined) this.requests.set(tuple, true);
-    if (reported) {
-      const server = endpointPort(flow, l4, direction === "request" ? "destination" : "source");
-      if (server !== undefined && this.servers.get(server) === undefined) this.servers.set(server, true);
+    if (this.requests.get(tuple) === undefined) {
+      this.requests.set(tuple, true);
+      // A 5-tuple's first sighting names its server; later packets of it name the same one.
+      if (reported) {
+        const server = endpointPort(flow, l4, direction === "request" ? "destination" : "source");
+        if (server !== undefined && this.servers.get(server) === undefined) this.servers.set(server, true);
+      }
     }
     if (!flow.l7 && flow.source && flow.destination && (flow.traceObservationPoint === "TO_PROXY" || flow.verdict === "REDIRECTED")) {
       const ends = direction === "request" ? { client: flow.source, server: flow.destination } : { client: flow.destination, server: flow.source };
       if (isManaged(ends.client) || isManaged(ends.server)) this.proxied.set(tuple, ends);
     }
+    return tuple;
   }
 
   /** The flow with a world-labelled L7 peer replaced by the managed endpoint of its 5-tuple (see the class comment). */

@@ -68,60 +68,173 @@ export function tallyClassOf(flow: Flow): TallyClass | undefined {
 /**
  * Counts request-direction flows per pair of end variants, so that a replay of the graph
  * through a policy set can evaluate exactly what a per-flow simulation evaluates and count
- * the same flows. Memory is bounded by the distinct keys between two `take` calls.
+ * the same flows. A count lives on across takes while it keeps counting (so the later
+ * packets of a connection bump it through their slot); one that counted nothing between two
+ * takes is forgotten. Memory is bounded by the keys active over the last two takes.
  */
 export class FlowTally {
-  private counts = new Map<string, FlowCount>();
+  private counts = new Map<string, LiveCount>();
+  // Counts with something counted since the last take.
+  private dirty: LiveCount[] = [];
+  private takes = 0;
   // Variants of managed endpoints depend on the endpoint alone; decoders share endpoint
-  // objects between flows, so the object is the cheapest key.
-  private readonly managed = new WeakMap<FlowEndpoint, EndpointVariant>();
+  // objects between flows, so the object is the cheapest key. Other endpoints (world, nodes)
+  // also depend on the address and names, kept per endpoint object.
+  private managed = new WeakMap<FlowEndpoint, Numbered>();
+  private byLabels = new WeakMap<readonly string[], { readonly managed: boolean; readonly variants: Map<string, Numbered> }>();
+  // Every distinct variant text gets a small number: counts are keyed by the numbers.
+  private ids = new Map<string, number>();
 
   /** Distinct keys held. */
   get size(): number {
     return this.counts.size;
   }
 
-  /** Counts one flow between two resolved identities on (protocol, port). */
-  add(flow: Flow, ends: { readonly source: Identity; readonly destination: Identity; readonly protocol: ConnectionProtocol; readonly port: number }, klass: TallyClass): void {
-    if (!flow.source || !flow.destination) return;
+  /**
+   * Counts one more flow on the count a slot from {@link add} points at, when the flow has
+   * the end variants and hour of the flow that made it and the count is still held: the
+   * cheap path for the later packets of a connection (no key to build). False: use add.
+   */
+  bump(slot: TallySlot, flow: Flow, klass: TallyClass): boolean {
+    const c = slot.count;
+    if (c.forgotten || !flow.source || !flow.destination) return false;
+    const at = toMillis(flow.time);
+    if (at < c.hourMs || at >= c.hourMs + HOUR_MS) return false;
+    // The same variants make the same count (the other observation point of a packet
+    // reports other endpoint objects with the same labels).
+    if (this.variant(flow.source, flow.ip?.source ?? "", flow.sourceNames) !== slot.source) return false;
+    if (this.variant(flow.destination, flow.ip?.destination ?? "", flow.destinationNames) !== slot.destination) return false;
+    if (!c.dirty) this.markDirty(c);
+    c[klass]++;
+    if (at < c.firstMs) c.firstMs = at;
+    if (at > c.lastMs) c.lastMs = at;
+    return true;
+  }
+
+  /** Counts one flow between two resolved identities on (protocol, port); returns a slot for {@link bump}. */
+  add(flow: Flow, ends: { readonly source: Identity; readonly destination: Identity; readonly protocol: ConnectionProtocol; readonly port: number }, klass: TallyClass): TallySlot | undefined {
+    if (!flow.source || !flow.destination) return undefined;
     const at = toMillis(flow.time);
     const hourMs = Math.floor(at / HOUR_MS) * HOUR_MS;
-    const sourceVariant = this.variant(flow.source, flow.ip?.source ?? "", flow.sourceNames);
-    const destinationVariant = this.variant(flow.destination, flow.ip?.destination ?? "", flow.destinationNames);
-    const key = [ends.source.key, sourceVariant.text, ends.destination.key, destinationVariant.text, ends.protocol, ends.port, hourMs].join("\u0000");
+    const source = this.variant(flow.source, flow.ip?.source ?? "", flow.sourceNames);
+    const destination = this.variant(flow.destination, flow.ip?.destination ?? "", flow.destinationNames);
+    const key = [ends.source.key, source.id, ends.destination.key, destination.id, ends.protocol, ends.port, hourMs].join("|");
     let count = this.counts.get(key);
     if (count === undefined) {
       count = {
-        source: ends.source, destination: ends.destination, protocol: ends.protocol, port: ends.port, sourceVariant, destinationVariant, hourMs,
-        forwarded: 0, l7: 0, audited: 0, dropped: 0, firstMs: at, lastMs: at,
+        source: ends.source, destination: ends.destination, protocol: ends.protocol, port: ends.port,
+        sourceVariant: source.variant, destinationVariant: destination.variant, hourMs,
+        forwarded: 0, l7: 0, audited: 0, dropped: 0, firstMs: at, lastMs: at, lastTake: this.takes, dirty: false, forgotten: false,
       };
       this.counts.set(key, count);
     }
+    if (!count.dirty) this.markDirty(count);
     count[klass]++;
     if (at < count.firstMs) count.firstMs = at;
     if (at > count.lastMs) count.lastMs = at;
+    return { count, source, destination };
   }
 
-  /** The counts since the last call, emptied. */
+  /** The counts since the last call (copies: the live counts start again from zero). */
   take(): FlowCount[] {
-    if (this.counts.size === 0) return [];
-    const out = [...this.counts.values()];
-    this.counts = new Map();
+    this.takes++;
+    const out: FlowCount[] = [];
+    for (const c of this.dirty) {
+      out.push({
+        source: c.source, destination: c.destination, protocol: c.protocol, port: c.port, sourceVariant: c.sourceVariant, destinationVariant: c.destinationVariant,
+        hourMs: c.hourMs, forwarded: c.forwarded, l7: c.l7, audited: c.audited, dropped: c.dropped, firstMs: c.firstMs, lastMs: c.lastMs,
+      });
+      c.forwarded = 0;
+      c.l7 = 0;
+      c.audited = 0;
+      c.dropped = 0;
+      c.firstMs = Number.POSITIVE_INFINITY;
+      c.lastMs = Number.NEGATIVE_INFINITY;
+      c.dirty = false;
+      c.lastTake = this.takes;
+    }
+    this.dirty = [];
+    // Now and then, forget counts that counted nothing for a while (amortized: one sweep
+    // per SWEEP_EVERY takes), and start numbering over past MAX_IDS variants.
+    if (this.takes % SWEEP_EVERY === 0) {
+      for (const [key, c] of this.counts) {
+        if (this.takes - c.lastTake < SWEEP_EVERY) continue;
+        c.forgotten = true;
+        this.counts.delete(key);
+      }
+    }
+    if (this.ids.size > MAX_IDS) {
+      this.ids = new Map();
+      this.managed = new WeakMap();
+      this.byLabels = new WeakMap();
+      for (const c of this.counts.values()) c.forgotten = true;
+      this.counts = new Map();
+    }
     return out;
   }
 
-  private variant(endpoint: FlowEndpoint, ip: string, names: readonly string[]): EndpointVariant {
-    const managed = isManaged(endpoint);
-    if (managed) {
-      const known = this.managed.get(endpoint);
-      if (known !== undefined) return known;
-    }
+  private markDirty(c: LiveCount): void {
+    c.dirty = true;
+    this.dirty.push(c);
+  }
+
+  private variant(endpoint: FlowEndpoint, ip: string, names: readonly string[]): Numbered {
+    const known = this.managed.get(endpoint);
+    if (known !== undefined) return known;
+    // Endpoint objects that differ may still share their label array (a decoder's copies,
+    // pods of one identity): variants are kept per label array, then by what else they hold.
+    let byLabels = this.byLabels.get(endpoint.labels);
+    if (byLabels === undefined) this.byLabels.set(endpoint.labels, (byLabels = { managed: isManaged(endpoint), variants: new Map<string, Numbered>() }));
     const identity = endpoint.labels.length === 0 ? endpoint.identity : 0;
-    const variant = endpointVariant({ labels: endpoint.labels, namespace: endpoint.namespace, identity, ip: managed ? "" : ip, dnsNames: managed ? [] : names });
-    if (managed) this.managed.set(endpoint, variant);
-    return variant;
+    const rest = byLabels.managed ? endpoint.namespace : [endpoint.namespace, identity, ip, ...names].join("\u0000");
+    let made = byLabels.variants.get(rest);
+    if (made === undefined) {
+      const variant = byLabels.managed
+        ? endpointVariant({ labels: endpoint.labels, namespace: endpoint.namespace, identity: 0, ip: "", dnsNames: [] })
+        : endpointVariant({ labels: endpoint.labels, namespace: endpoint.namespace, identity, ip, dnsNames: names });
+      made = this.number(variant);
+      if (byLabels.variants.size >= MAX_PER_LABELS) byLabels.variants.clear();
+      byLabels.variants.set(rest, made);
+    }
+    if (byLabels.managed) this.managed.set(endpoint, made);
+    return made;
+  }
+
+  private number(variant: EndpointVariant): Numbered {
+    let id = this.ids.get(variant.text);
+    if (id === undefined) this.ids.set(variant.text, (id = this.ids.size));
+    return { variant, id };
   }
 }
+
+/** A count the tally holds: what it counted since the last take, and whether it is still held. */
+interface LiveCount extends FlowCount {
+  /** The take that last took something from it. */
+  lastTake: number;
+  /** Counted something since the last take (it is in the dirty list). */
+  dirty: boolean;
+  /** Dropped from the tally: a slot pointing at it must not bump it any more. */
+  forgotten: boolean;
+}
+
+/** Where {@link FlowTally.add} counted a flow, with the end variants that made that count its own. */
+export interface TallySlot {
+  readonly count: LiveCount;
+  readonly source: Numbered;
+  readonly destination: Numbered;
+}
+
+/** A variant with its number in the current numbering. */
+interface Numbered {
+  readonly variant: EndpointVariant;
+  readonly id: number;
+}
+
+// Bounds of the tally's caches: distinct variants numbered, and variants kept per label
+// array (a world label array stands for every address of the world).
+const MAX_IDS = 1_000_000;
+const SWEEP_EVERY = 256;
+const MAX_PER_LABELS = 65_536;
 
 /** Builds a variant with its text (labels kept in the order given). */
 export function endpointVariant(parts: Omit<EndpointVariant, "text">): EndpointVariant {

@@ -1,6 +1,7 @@
 import type { Flow, Timestamp } from "./flow.js";
 import { toMillis } from "./flow.js";
 import type { Connection, ConnectionKind, ConnectionL7, ConnectionProtocol, SideVerdict } from "./connection.js";
+import type { TallySlot } from "./flow-tally.js";
 import type { Identity } from "./identity.js";
 import { overallVerdict, sideOf, strongerVerdict } from "./side-verdict.js";
 
@@ -30,6 +31,8 @@ export class TrackedConnection {
   private events = 0;
   /** True once any event showed the packet being handed to Cilium's L7 proxy. */
   redirected = false;
+  /** Where the flow tally last counted a flow of this connection (see FlowTally.bump). */
+  tally: TallySlot | undefined;
   readonly sourceIp: string;
   readonly destinationIp: string;
 

@@ -225,7 +225,7 @@ export class BatchAggregate {
       const variants = (edge.variants ??= []);
       let hit: VariantAgg | undefined;
       for (const v of variants) {
-        if (v.bucket === f.hourMs && v.source.text === f.sourceVariant.text && v.destination.text === f.destinationVariant.text) {
+        if (v.bucket === f.hourMs && (v.source === f.sourceVariant || v.source.text === f.sourceVariant.text) && (v.destination === f.destinationVariant || v.destination.text === f.destinationVariant.text)) {
           hit = v;
           break;
         }

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { formatTimestamp } from "../flows/index.js";
-import type { Connection, Identity } from "../flows/index.js";
+import type { Connection, EndpointVariant, Identity } from "../flows/index.js";
 import { BUCKET_MS, L7_OVERFLOW, MAX_L7_PER_EDGE } from "./batch-aggregate.js";
 import type { BatchAggregate, EdgeAgg } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
@@ -118,8 +118,10 @@ export class BatchFlusher {
   // Per (edge, verdict), the hour and kind of the sample last written (see sampleMemo): one
   // sample per hour is enough. Numbers, not strings: this memo holds up to MAX_SAMPLED entries.
   private readonly sampled = new Map<number, number>();
-  // Variant text → row id and the hour its last_seen was last raised (variant retention).
+  // Variant → row id and the day its last_seen was last raised (variant retention); by the
+  // variant object first (the tally shares one per endpoint), by its text otherwise.
   private variantIds = new Map<string, { id: number; hour: number }>();
+  private variantObjects = new WeakMap<EndpointVariant, { id: number; hour: number }>();
   private readonly run: (batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number) => number;
 
   constructor(db: Database.Database) {
@@ -144,6 +146,7 @@ export class BatchFlusher {
       this.written = new WeakMap();
       this.sampled.clear();
       this.variantIds = new Map();
+      this.variantObjects = new WeakMap();
       throw err;
     }
   }
@@ -174,14 +177,21 @@ export class BatchFlusher {
     return rows;
   }
 
-  /** The row id of a variant text, raising its last_seen once per hour (retention drops variants no longer seen). */
-  private variantId(text: string, last: number): number {
-    const hour = Math.floor(last / BUCKET_MS);
-    const known = this.variantIds.get(text);
-    if (known !== undefined && known.hour >= hour) return known.id;
-    const id = Number(this.statements.variant.pluck().get(text, last));
+  /** The row id of a variant, raising its last_seen once a day (retention drops variants no longer seen, in days). */
+  private variantId(variant: EndpointVariant, last: number): number {
+    const hour = Math.floor(last / (24 * BUCKET_MS));
+    const byObject = this.variantObjects.get(variant);
+    if (byObject !== undefined && byObject.hour >= hour) return byObject.id;
+    const known = byObject ?? this.variantIds.get(variant.text);
+    if (known !== undefined && known.hour >= hour) {
+      this.variantObjects.set(variant, known);
+      return known.id;
+    }
+    const id = Number(this.statements.variant.pluck().get(variant.text, last));
     if (this.variantIds.size >= MAX_SAMPLED) this.variantIds.clear();
-    this.variantIds.set(text, { id, hour });
+    const entry = { id, hour };
+    this.variantIds.set(variant.text, entry);
+    this.variantObjects.set(variant, entry);
     return id;
   }
 
@@ -206,7 +216,7 @@ export class BatchFlusher {
       s.dnsInsert.run(id, room ? query : L7_OVERFLOW, d.count, d.passed, d.first, d.last);
     }
     for (const v of edge.variants ?? []) {
-      s.edgeVariant.run(id, v.bucket, this.variantId(v.source.text, v.last), this.variantId(v.destination.text, v.last),
+      s.edgeVariant.run(id, v.bucket, this.variantId(v.source, v.last), this.variantId(v.destination, v.last),
         v.forwarded, v.l7, v.audited, v.dropped, v.first, v.last);
       rows++;
     }

@@ -15,8 +15,10 @@ const STEPS: readonly string[] = [
   // Whole hours that ended before the cutoff, a bounded number of edges at a time.
   `DELETE FROM edge_buckets WHERE bucket <= @cutoff - ${BUCKET_MS}
      AND edge_id IN (SELECT DISTINCT edge_id FROM edge_buckets WHERE bucket <= @cutoff - ${BUCKET_MS} LIMIT @limit)`,
+  // Flow counts of the edges whose old hours go next (found through the buckets' index;
+  // the counts have none of their own, to keep ingestion cheap), then before the buckets.
   `DELETE FROM edge_variants WHERE bucket <= @cutoff - ${BUCKET_MS}
-     AND edge_id IN (SELECT DISTINCT edge_id FROM edge_variants WHERE bucket <= @cutoff - ${BUCKET_MS} LIMIT @limit)`,
+     AND edge_id IN (SELECT DISTINCT edge_id FROM edge_buckets WHERE bucket <= @cutoff - ${BUCKET_MS} LIMIT @limit)`,
   `DELETE FROM edge_samples WHERE (edge_id, verdict, slot) IN
      (SELECT edge_id, verdict, slot FROM edge_samples WHERE time < @cutoff LIMIT @limit)`,
   `DELETE FROM edge_http WHERE (edge_id, method, path) IN
@@ -26,10 +28,12 @@ const STEPS: readonly string[] = [
      (SELECT node, source, bucket FROM lost_events WHERE bucket <= @cutoff - ${BUCKET_MS} LIMIT @limit)`,
   // Variants not seen since the cutoff: every flow count naming them is older and gone.
   `DELETE FROM variants WHERE id IN (SELECT id FROM variants WHERE last_seen < @cutoff LIMIT @limit)`,
-  // Edges that lost all their buckets, then identities no edge refers to any more.
+  // Flow counts of edges last seen before the cutoff that have no bucket left (hours that
+  // held only flow counts), then those edges, then identities no edge refers to any more.
+  `DELETE FROM edge_variants WHERE edge_id IN (SELECT e.id FROM edges e WHERE e.last_seen < @cutoff
+     AND NOT EXISTS (SELECT 1 FROM edge_buckets b WHERE b.edge_id = e.id) LIMIT @limit)`,
   `DELETE FROM edges WHERE id IN (SELECT e.id FROM edges e WHERE e.last_seen < @cutoff
-     AND NOT EXISTS (SELECT 1 FROM edge_buckets b WHERE b.edge_id = e.id)
-     AND NOT EXISTS (SELECT 1 FROM edge_variants v WHERE v.edge_id = e.id) LIMIT @limit)`,
+     AND NOT EXISTS (SELECT 1 FROM edge_buckets b WHERE b.edge_id = e.id) LIMIT @limit)`,
   `DELETE FROM identities WHERE id IN (SELECT i.id FROM identities i WHERE i.last_seen < @cutoff
      AND NOT EXISTS (SELECT 1 FROM edges e WHERE e.source_id = i.id)
      AND NOT EXISTS (SELECT 1 FROM edges e WHERE e.destination_id = i.id) LIMIT @limit)`,

@@ -104,7 +104,6 @@ const V2: readonly string[] = [
      first_seen INTEGER NOT NULL,
      last_seen INTEGER NOT NULL,
      PRIMARY KEY (edge_id, bucket, source_variant, destination_variant)) WITHOUT ROWID`,
-  `CREATE INDEX edge_variants_bucket ON edge_variants (bucket)`,
   `ALTER TABLE edge_http ADD COLUMN passed INTEGER NOT NULL DEFAULT 0`,
   `UPDATE edge_http SET passed = count`,
   `ALTER TABLE edge_dns ADD COLUMN passed INTEGER NOT NULL DEFAULT 0`,

@@ -33,24 +33,21 @@ export interface IngestLoopOptions {
 
 /** Which input flows have reached the tracker: the watermark of the input order. */
 class InputWatermark {
-  private next = 0;
   private low = 0;
-  private readonly sequence = new Map<Flow, number>();
-  private readonly done = new Map<number, Flow>();
+  // Flows that came out of the reorder window ahead of an earlier one, by input position.
+  private readonly ahead = new Map<number, Flow>();
   /** The flow at the watermark, when it moved since the last take. */
   private moved: Flow | undefined;
 
-  read(flow: Flow): void {
-    this.sequence.set(flow, this.next++);
-  }
-
-  tracked(flow: Flow): void {
-    const at = this.sequence.get(flow);
-    if (at === undefined) return;
-    this.sequence.delete(flow);
-    this.done.set(at, flow);
-    for (let f = this.done.get(this.low); f !== undefined; f = this.done.get(this.low)) {
-      this.done.delete(this.low);
+  tracked(flow: Flow, sequence: number): void {
+    if (sequence !== this.low) {
+      this.ahead.set(sequence, flow);
+      return;
+    }
+    this.low++;
+    this.moved = flow;
+    for (let f = this.ahead.get(this.low); f !== undefined; f = this.ahead.get(this.low)) {
+      this.ahead.delete(this.low);
       this.low++;
       this.moved = f;
     }
@@ -72,12 +69,15 @@ export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[
   const { tracker, summary, reorder } = options;
   const out: Connection[] = [];
   const watermark = new InputWatermark();
-  const track = reorder === undefined ? undefined : (flow: Flow): void => {
+  const track = reorder === undefined ? undefined : (flow: Flow, sequence: number): void => {
     tracker.push(flow, out);
-    watermark.tracked(flow);
+    watermark.tracked(flow, sequence);
   };
+  // Without a reorder window the last flow pushed is the watermark.
+  let lastPushed: Flow | undefined;
   const noteTracked = (): void => {
-    const f = watermark.take();
+    const f = reorder === undefined ? lastPushed : watermark.take();
+    lastPushed = undefined;
     if (f !== undefined) options.onTracked?.(f);
   };
   const idleMs = options.idleFlushMs ?? 2000;
@@ -90,9 +90,9 @@ export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[
           if (Date.now() - lastBatch < idleMs) return;
           const flushed: Connection[] = [];
           if (reorder !== undefined) {
-            reorder.drain((flow) => {
+            reorder.drain((flow, sequence) => {
               tracker.push(flow, flushed);
-              watermark.tracked(flow);
+              watermark.tracked(flow, sequence);
             });
           }
           noteTracked();
@@ -108,10 +108,9 @@ export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[
       for (const event of batch) {
         summary?.addEvent(event);
         if (event.kind !== "flow") continue;
-        watermark.read(event.flow);
         if (reorder === undefined || track === undefined) {
           tracker.push(event.flow, out);
-          watermark.tracked(event.flow);
+          lastPushed = event.flow;
         } else reorder.push(event.flow, track);
       }
       noteTracked();
