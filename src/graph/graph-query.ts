@@ -163,23 +163,6 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
     .all(window.untilMs, window.sinceMs - BUCKET_MS, ...condition.params) as BucketRow[]; // the SELECT's aliases
   const edges = new Map<number, MutableEdge>();
   for (const row of rows) fold(edges, row);
-  // Edges whose only flows in the window are counted per variant (later packets of a
-  // connection counted in an earlier hour): they carried traffic all the same.
-  const variantOnly = db
-    .prepare(
-      `SELECT DISTINCT e.id AS edgeId, e.source_id AS sourceId, e.destination_id AS destinationId, e.protocol AS protocol, e.port AS port
-       FROM edge_variants v JOIN edges e ON e.id = v.edge_id
-       WHERE v.bucket < ? AND v.bucket > ?${condition.sql}`,
-    )
-    .all(window.untilMs, window.sinceMs - BUCKET_MS, ...condition.params) as { edgeId: number; sourceId: number; destinationId: number; protocol: ConnectionProtocol; port: number }[]; // the SELECT's aliases
-  for (const e of variantOnly) {
-    if (edges.has(e.edgeId)) continue;
-    edges.set(e.edgeId, {
-      source: "", destination: "", sourceId: e.sourceId, destinationId: e.destinationId, protocol: e.protocol, port: e.port,
-      firstSeenMs: Number.POSITIVE_INFINITY, lastSeenMs: Number.NEGATIVE_INFINITY, connections: 0, connectionsByVerdict: {}, requests: 0,
-      requestsByVerdict: {}, existing: 0, unknown: 0, dropReasons: {}, sides: [], http: [], dns: [], variants: [],
-    });
-  }
   const identityIds = [...new Set([...edges.values()].flatMap((e) => [e.sourceId, e.destinationId]))];
   const identityRows = chunked<IdentityRow>(db, identityIds, (m) => `SELECT ${IDENTITY_COLUMNS} FROM identities WHERE id IN (${m})`, []);
   const keys = new Map(identityRows.map((r) => [r.id, r.key]));
