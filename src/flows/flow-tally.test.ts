@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FlowTally, tallyClassOf } from "./flow-tally.js";
+import { FlowTally, endpointVariant, sameVariant, tallyClassOf } from "./flow-tally.js";
 import { IdentityResolver } from "./identity-resolver.js";
 import { flow, pod, reservedEndpoint } from "./testdata/flow-builder.js";
 import type { FlowSpec } from "./testdata/flow-builder.js";
@@ -40,6 +40,39 @@ describe("FlowTally", () => {
       ["", "203.0.113.5", ["api.example.com"]],
       ["", "203.0.113.5", []],
     ]);
+  });
+
+  it("counts every flow once when its variant caches start over", () => {
+    // 70,000 world addresses make more variants than the tally caches (65,536): the caches
+    // start over at the take, and the same addresses counted again get counts of their own.
+    const resolver = new IdentityResolver();
+    const t = new FlowTally();
+    const world = reservedEndpoint("world", 2);
+    const round = (): { flows: number; addresses: Set<string> } => {
+      for (let i = 0; i < 70_000; i++) {
+        const f = flow({ at: T0 + i, destination: world, ip: { source: "10.0.1.10", destination: `198.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, sourceXlated: "", ipVersion: "IPv4", encrypted: false } });
+        t.add(f, { source: resolver.resolve(f.source, "10.0.1.10", []), destination: resolver.resolve(f.destination, f.ip?.destination ?? "", []), protocol: "TCP", port: 8080 }, "forwarded");
+      }
+      const counts = t.take();
+      return { flows: counts.reduce((n, c) => n + c.forwarded, 0), addresses: new Set(counts.map((c) => c.destinationVariant.ip)) };
+    };
+    const first = round();
+    const second = round();
+    expect([first.flows, first.addresses.size, second.flows, second.addresses.size]).toEqual([70_000, 70_000, 70_000, 70_000]);
+  });
+
+  it("compares variants part by part, as their texts would", () => {
+    const a = endpointVariant({ labels: ["reserved:world"], namespace: "", identity: 0, ip: "203.0.113.5", dnsNames: ["api.example.com"] });
+    const same = endpointVariant({ labels: ["reserved:world"], namespace: "", identity: 0, ip: "203.0.113.5", dnsNames: ["api.example.com"] });
+    const others = [
+      endpointVariant({ labels: ["reserved:world"], namespace: "", identity: 0, ip: "203.0.113.6", dnsNames: ["api.example.com"] }),
+      endpointVariant({ labels: ["reserved:world"], namespace: "", identity: 0, ip: "203.0.113.5", dnsNames: [] }),
+      endpointVariant({ labels: ["reserved:host"], namespace: "", identity: 0, ip: "203.0.113.5", dnsNames: ["api.example.com"] }),
+      endpointVariant({ labels: [], namespace: "", identity: 2, ip: "203.0.113.5", dnsNames: ["api.example.com"] }),
+    ];
+    expect(sameVariant(a, same)).toBe(true);
+    expect(a.text).toBe(same.text);
+    expect(others.map((o) => [sameVariant(a, o), a.text === o.text])).toEqual(others.map(() => [false, false]));
   });
 
   it("empties on take", () => {

@@ -21,8 +21,23 @@ export interface EndpointVariant {
   readonly ip: string;
   /** DNS names of the address, for ends that are not managed endpoints; empty for managed ones. */
   readonly dnsNames: readonly string[];
-  /** A stable text of all of the above, for keys and storage. */
+  /**
+   * A stable text of all of the above, for storage: built on each read and not kept, so the
+   * tally's variants stay small (compare variants with {@link sameVariant}).
+   */
   readonly text: string;
+}
+
+/** Whether two variants are equal in every part (what equal texts would say, without building them). */
+export function sameVariant(a: EndpointVariant, b: EndpointVariant): boolean {
+  return a === b || (a.namespace === b.namespace && a.identity === b.identity && a.ip === b.ip && sameStrings(a.labels, b.labels) && sameStrings(a.dnsNames, b.dnsNames));
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** How a counted flow fared: forwarded or redirected L3/L4, HTTP or DNS request record, AUDIT or DROPPED. */
@@ -69,8 +84,9 @@ export function tallyClassOf(flow: Flow): TallyClass | undefined {
  * Counts request-direction flows per pair of end variants, so that a replay of the graph
  * through a policy set can evaluate exactly what a per-flow simulation evaluates and count
  * the same flows. A count lives on across takes while it keeps counting (so the later
- * packets of a connection bump it through their slot); one that counted nothing between two
- * takes is forgotten. Memory is bounded by the keys active over the last two takes.
+ * packets of a connection bump it through their slot); one that counted nothing for 64 takes
+ * is forgotten at the next sweep. Memory is bounded by the keys active over the last 128
+ * takes and by the variants cached (at most 65,536 made before the caches start over).
  */
 export class FlowTally {
   private counts = new Map<string, LiveCount>();
@@ -81,9 +97,14 @@ export class FlowTally {
   // objects between flows, so the object is the cheapest key. Other endpoints (world, nodes)
   // also depend on the address and names, kept per endpoint object.
   private managed = new WeakMap<FlowEndpoint, Numbered>();
-  private byLabels = new WeakMap<readonly string[], { readonly managed: boolean; readonly variants: Map<string, Numbered> }>();
-  // Every distinct variant text gets a small number: counts are keyed by the numbers.
-  private ids = new Map<string, number>();
+  // Label arrays, by object and by content (pods of one identity have equal labels in arrays
+  // of their own), each with the variants made of them.
+  private byLabels = new WeakMap<readonly string[], LabelSet>();
+  private labelSets = new Map<string, LabelSet>();
+  // Every variant made gets a number, never reused: counts are keyed by the numbers. The
+  // caches above are dropped past MAX_VARIANTS made; counts keyed by older numbers age out.
+  private nextId = 0;
+  private made = 0;
 
   /** Distinct keys held. */
   get size(): number {
@@ -163,12 +184,11 @@ export class FlowTally {
         this.counts.delete(key);
       }
     }
-    if (this.ids.size > MAX_IDS) {
-      this.ids = new Map();
+    if (this.made > MAX_VARIANTS) {
+      this.made = 0;
       this.managed = new WeakMap();
       this.byLabels = new WeakMap();
-      for (const c of this.counts.values()) c.forgotten = true;
-      this.counts = new Map();
+      this.labelSets = new Map();
     }
     return out;
   }
@@ -183,28 +203,40 @@ export class FlowTally {
     if (known !== undefined) return known;
     // Endpoint objects that differ may still share their label array (a decoder's copies,
     // pods of one identity): variants are kept per label array, then by what else they hold.
-    let byLabels = this.byLabels.get(endpoint.labels);
-    if (byLabels === undefined) this.byLabels.set(endpoint.labels, (byLabels = { managed: isManaged(endpoint), variants: new Map<string, Numbered>() }));
+    const set = this.labelSet(endpoint);
     const identity = endpoint.labels.length === 0 ? endpoint.identity : 0;
-    const rest = byLabels.managed ? endpoint.namespace : [endpoint.namespace, identity, ip, ...names].join("\u0000");
-    let made = byLabels.variants.get(rest);
+    const rest = set.managed ? endpoint.namespace : [endpoint.namespace, identity, ip, ...names].join("\u0000");
+    let made = set.variants.get(rest);
     if (made === undefined) {
-      const variant = byLabels.managed
-        ? endpointVariant({ labels: endpoint.labels, namespace: endpoint.namespace, identity: 0, ip: "", dnsNames: [] })
-        : endpointVariant({ labels: endpoint.labels, namespace: endpoint.namespace, identity, ip, dnsNames: names });
-      made = this.number(variant);
-      if (byLabels.variants.size >= MAX_PER_LABELS) byLabels.variants.clear();
-      byLabels.variants.set(rest, made);
+      const variant = set.managed
+        ? endpointVariant({ labels: set.labels, namespace: endpoint.namespace, identity: 0, ip: "", dnsNames: [] })
+        : endpointVariant({ labels: set.labels, namespace: endpoint.namespace, identity, ip, dnsNames: names });
+      made = { variant, id: this.nextId++ };
+      this.made++;
+      if (set.variants.size >= MAX_PER_LABELS) set.variants.clear();
+      set.variants.set(rest, made);
     }
-    if (byLabels.managed) this.managed.set(endpoint, made);
+    if (set.managed) this.managed.set(endpoint, made);
     return made;
   }
 
-  private number(variant: EndpointVariant): Numbered {
-    let id = this.ids.get(variant.text);
-    if (id === undefined) this.ids.set(variant.text, (id = this.ids.size));
-    return { variant, id };
+  private labelSet(endpoint: FlowEndpoint): LabelSet {
+    const byObject = this.byLabels.get(endpoint.labels);
+    if (byObject !== undefined) return byObject;
+    const content = endpoint.labels.join("\n");
+    let set = this.labelSets.get(content);
+    if (set === undefined) this.labelSets.set(content, (set = { labels: endpoint.labels, managed: isManaged(endpoint), variants: new Map() }));
+    this.byLabels.set(endpoint.labels, set);
+    return set;
   }
+}
+
+/** A label array's content, with the variants made of it. */
+interface LabelSet {
+  /** The first array seen with this content: the one its variants share. */
+  readonly labels: readonly string[];
+  readonly managed: boolean;
+  readonly variants: Map<string, Numbered>;
 }
 
 /** A count the tally holds: what it counted since the last take, and whether it is still held. */
@@ -230,14 +262,29 @@ interface Numbered {
   readonly id: number;
 }
 
-// Bounds of the tally's caches: distinct variants numbered, and variants kept per label
-// array (a world label array stands for every address of the world).
-const MAX_IDS = 1_000_000;
-const SWEEP_EVERY = 256;
-const MAX_PER_LABELS = 65_536;
+// Bounds of the tally's caches: variants made before the caches start over (about 100 bytes
+// each), and variants kept per label array (a world label array stands for every address of
+// the world). Counts idle for SWEEP_EVERY takes are forgotten.
+const MAX_VARIANTS = 65_536;
+const SWEEP_EVERY = 64;
+const MAX_PER_LABELS = 16_384;
 
-/** Builds a variant with its text (labels kept in the order given). */
+/** A variant; its text is built when read (see EndpointVariant.text). */
+class Variant implements EndpointVariant {
+  constructor(
+    readonly labels: readonly string[],
+    readonly namespace: string,
+    readonly identity: number,
+    readonly ip: string,
+    readonly dnsNames: readonly string[],
+  ) {}
+
+  get text(): string {
+    return JSON.stringify([this.labels, this.namespace, this.identity, this.ip, this.dnsNames]);
+  }
+}
+
+/** Builds a variant (labels kept in the order given). */
 export function endpointVariant(parts: Omit<EndpointVariant, "text">): EndpointVariant {
-  const text = JSON.stringify([parts.labels, parts.namespace, parts.identity, parts.ip, parts.dnsNames]);
-  return { ...parts, text };
+  return new Variant(parts.labels, parts.namespace, parts.identity, parts.ip, parts.dnsNames);
 }

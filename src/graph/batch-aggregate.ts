@@ -1,4 +1,4 @@
-import { hasQuery, toMillis } from "../flows/index.js";
+import { hasQuery, sameVariant, toMillis } from "../flows/index.js";
 import type { Connection, EndpointVariant, FlowCount, Identity, SideVerdict } from "../flows/index.js";
 import { dnsNameOf, methodOf, pathTemplate } from "./path-template.js";
 

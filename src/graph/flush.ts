@@ -118,9 +118,9 @@ export class BatchFlusher {
   // Per (edge, verdict), the hour and kind of the sample last written (see sampleMemo): one
   // sample per hour is enough. Numbers, not strings: this memo holds up to MAX_SAMPLED entries.
   private readonly sampled = new Map<number, number>();
-  // Variant → row id and the day its last_seen was last raised (variant retention); by the
-  // variant object first (the tally shares one per endpoint), by its text otherwise.
-  private variantIds = new Map<string, { id: number; hour: number }>();
+  // Variant → row id and the day its last_seen was last raised (variant retention), by the
+  // variant object (the tally shares one per variant); a variant object not seen before is
+  // looked up by its text in the database. Not by text here: texts are large and built on read.
   private variantObjects = new WeakMap<EndpointVariant, { id: number; hour: number }>();
   private readonly run: (batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number) => number;
 
@@ -145,7 +145,6 @@ export class BatchFlusher {
     } catch (err) {
       this.written = new WeakMap();
       this.sampled.clear();
-      this.variantIds = new Map();
       this.variantObjects = new WeakMap();
       throw err;
     }
@@ -180,18 +179,10 @@ export class BatchFlusher {
   /** The row id of a variant, raising its last_seen once a day (retention drops variants no longer seen, in days). */
   private variantId(variant: EndpointVariant, last: number): number {
     const hour = Math.floor(last / (24 * BUCKET_MS));
-    const byObject = this.variantObjects.get(variant);
-    if (byObject !== undefined && byObject.hour >= hour) return byObject.id;
-    const known = byObject ?? this.variantIds.get(variant.text);
-    if (known !== undefined && known.hour >= hour) {
-      this.variantObjects.set(variant, known);
-      return known.id;
-    }
+    const known = this.variantObjects.get(variant);
+    if (known !== undefined && known.hour >= hour) return known.id;
     const id = Number(this.statements.variant.pluck().get(variant.text, last));
-    if (this.variantIds.size >= MAX_SAMPLED) this.variantIds.clear();
-    const entry = { id, hour };
-    this.variantIds.set(variant.text, entry);
-    this.variantObjects.set(variant, entry);
+    this.variantObjects.set(variant, { id, hour });
     return id;
   }
 

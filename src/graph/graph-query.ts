@@ -197,9 +197,16 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
     const { sourceId, destinationId, ...edge } = e;
     edge.http.sort((a, b) => b.count - a.count || a.path.localeCompare(b.path));
     edge.dns.sort((a, b) => b.count - a.count || a.query.localeCompare(b.query));
-    edge.variants.sort((a, b) => a.source.text.localeCompare(b.source.text) || a.destination.text.localeCompare(b.destination.text));
+    sortVariants(edge.variants);
     out.push({ ...edge, source: keys.get(sourceId) ?? "", destination: keys.get(destinationId) ?? "" });
   }
   out.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.protocol.localeCompare(b.protocol) || a.port - b.port);
   return { window, identities, edges: out };
+}
+
+/** Sorts an edge's variants by their texts (each text built once: variants build it when read). */
+function sortVariants(variants: EdgeVariant[]): void {
+  const keys = new Map(variants.map((v) => [v, [v.source.text, v.destination.text] as const]));
+  const key = (v: EdgeVariant): readonly [string, string] => keys.get(v) ?? ["", ""];
+  variants.sort((a, b) => key(a)[0].localeCompare(key(b)[0]) || key(a)[1].localeCompare(key(b)[1]));
 }
