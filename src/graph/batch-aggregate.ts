@@ -225,7 +225,7 @@ export class BatchAggregate {
       const variants = (edge.variants ??= []);
       let hit: VariantAgg | undefined;
       for (const v of variants) {
-        if (v.bucket === f.hourMs && (v.source === f.sourceVariant || v.source.text === f.sourceVariant.text) && (v.destination === f.destinationVariant || v.destination.text === f.destinationVariant.text)) {
+        if (v.bucket === f.hourMs && sameVariant(v.source, f.sourceVariant) && sameVariant(v.destination, f.destinationVariant)) {
           hit = v;
           break;
         }
@@ -235,6 +235,7 @@ export class BatchAggregate {
         variants.push(hit);
         this.keys++;
       }
+      this.markHour(edge, f.hourMs, first, last);
       hit.forwarded += f.forwarded;
       hit.l7 += f.l7;
       hit.audited += f.audited;
@@ -242,6 +243,26 @@ export class BatchAggregate {
       if (first < hit.first) hit.first = first;
       if (last > hit.last) hit.last = last;
     }
+  }
+
+  /**
+   * Gives an hour that holds flow counts of an edge a row among its outcome rows too: an
+   * existing-connection row of count 0 when the hour has none. The later packets of a
+   * connection opened in an earlier hour, or the same 5-tuple seen on another node with
+   * another identity (a host's leg that arrives as remote-node), count per variant only;
+   * the marker is what lets the window's query, its totals and retention find that hour.
+   */
+  private markHour(edge: EdgeAgg, bucket: number, first: number, last: number): void {
+    for (const b of edge.buckets) {
+      if (b.bucket !== bucket) continue;
+      if (b.count === 0) {
+        if (first < b.first) b.first = first;
+        if (last > b.last) b.last = last;
+      }
+      return;
+    }
+    edge.buckets.push({ bucket, kind: "existing", verdict: "", dropReason: "", egress: "", ingress: "", count: 0, events: 0, first, last });
+    this.keys++;
   }
 
   /** Counts events Hubble reported lost on `node` at `source`. */

@@ -44,7 +44,7 @@ describe("GraphWriter", () => {
     expect(edge?.sides).toContainEqual({ kind: "new", side: "ingress", verdict: "", source: "", count: 4 });
   });
 
-  it("keeps flow counts per pair of end variants and hour", () => {
+  it("keeps flow counts per pair of end variants and hour, and edges that only such counts show", () => {
     const { store, writer } = setup();
     const variant = (labels: string[], ip = "") => endpointVariant({ labels, namespace: "shop", identity: 0, ip, dnsNames: [] });
     const v1 = variant(["k8s:app=web", "k8s:version=v1"]);
@@ -66,11 +66,14 @@ describe("GraphWriter", () => {
       ["k8s:version=v2", true, 1, 2],
     ]);
     expect(edges.find((e) => e.port === 47000)).toMatchObject({ connections: 0, unknown: 1, variants: [] });
-    // A window of the first hour reads that hour's counts only. (The edges of a window are
-    // those its connection events show; an hour with flow counts alone, the last packets
-    // of a connection counted in the hour before, adds to none.)
+    // A window of the first hour reads that hour's counts only.
     const first = queryGraph(store, { window: { sinceMs: T0, untilMs: T0 + HOUR } }).edges;
     expect(first.find((e) => e.port === 8080)?.variants?.map((v) => v.forwarded)).toEqual([5, 1]);
+    // The second hour holds only flow counts (the last packets of a connection opened the
+    // hour before): the edge is in that window all the same, with its counts and times.
+    const later = queryGraph(store, { window: { sinceMs: T0 + HOUR, untilMs: T0 + 2 * HOUR } }).edges;
+    expect(later.map((e) => [e.port, e.connections, e.variants?.map((v) => v.forwarded), e.firstSeenMs])).toEqual([[8080, 0, [4], T0 + HOUR]]);
+    expect(graphTotals(store, { window: { sinceMs: T0 + HOUR, untilMs: T0 + 2 * HOUR } })).toMatchObject({ edges: 1, connections: 0, existing: 0 });
   });
 
   it("accumulates across flushes and keeps identities with their labels", () => {
