@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { isClosedPipe, stdoutClosed } from "./closed-output.js";
 import { buildProgram } from "./program.js";
 import { exitCodeFor } from "./exit-code.js";
+import { createRootLogger, stderrDestination } from "./logger.js";
 
 // Before anything writes: `hubble-auditor ... | head -1` must end quietly with exit code 0.
 stdoutClosed.watch(process.stdout, {
@@ -10,7 +11,8 @@ stdoutClosed.watch(process.stdout, {
   warn: (text) => process.stderr.write(text),
 });
 
-const program = buildProgram();
+const stderr = stderrDestination();
+const program = buildProgram({ logger: createRootLogger(undefined, stderr) });
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -22,7 +24,8 @@ try {
     process.exitCode = 0;
   } else {
     const { code, message } = exitCodeFor(err);
-    process.stderr.write(`hubble-auditor: ${message}\n`);
+    // After the log lines of the failed work, which are still being written: the error is the last line.
+    stderr.write(`hubble-auditor: ${message}\n`);
     process.exitCode = code;
   }
 }
