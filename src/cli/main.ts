@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
+import type { DestinationStream, Logger } from "pino";
 import { isClosedPipe, stdoutClosed } from "./closed-output.js";
 import { buildProgram } from "./program.js";
 import { exitCodeFor } from "./exit-code.js";
-import { createRootLogger, stderrDestination } from "./logger.js";
 
 // Before anything writes: `hubble-auditor ... | head -1` must end quietly with exit code 0.
 stdoutClosed.watch(process.stdout, {
@@ -11,9 +11,17 @@ stdoutClosed.watch(process.stdout, {
   warn: (text) => process.stderr.write(text),
 });
 
-const stderr = stderrDestination();
-const program = buildProgram({ logger: createRootLogger(undefined, stderr) });
+// The logger (and pino) is loaded only by the commands that log: `--version` and `--help` stay quick.
+let stderr: DestinationStream | undefined;
+let logger: Promise<Logger> | undefined;
+const rootLogger = (): Promise<Logger> =>
+  (logger ??= import("./logger.js").then(({ createRootLogger, stderrDestination }) => {
+    stderr = stderrDestination();
+    return createRootLogger(undefined, stderr);
+  }));
+
 try {
+  const program = await buildProgram(process.argv.slice(2), { logger: rootLogger });
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
@@ -24,8 +32,8 @@ try {
     process.exitCode = 0;
   } else {
     const { code, message } = exitCodeFor(err);
-    // After the log lines of the failed work, which are still being written: the error is the last line.
-    stderr.write(`hubble-auditor: ${message}\n`);
+    // After the log lines of the failed work, which may still be being written: the error is the last line.
+    (stderr ?? process.stderr).write(`hubble-auditor: ${message}\n`);
     process.exitCode = code;
   }
 }

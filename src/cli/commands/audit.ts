@@ -9,9 +9,10 @@ import { loadKubeConfig, takeKubernetesSnapshot } from "../../policy/sources/ind
 import type { KubeConfigOptions } from "../../policy/sources/index.js";
 import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError } from "../usage-error.js";
-import { DEFAULT_DB } from "./ingest.js";
+import { DEFAULT_DB } from "../default-db.js";
 import type { LoadedDocuments } from "./policies-check.js";
 import { parseSemantics } from "./simulate.js";
+import { summaryOf } from "../command-table.js";
 
 /** What `audit` needs from its caller; tests pass fakes. */
 export interface AuditCommandDeps {
@@ -43,7 +44,7 @@ interface RawOptions {
 /** Adds `hubble-auditor audit`: findings of observed traffic against the policies. */
 export function registerAuditCommand(program: Command, deps: AuditCommandDeps): Command {
   return addWindowOptions(program.command("audit"), "7d")
-    .description("what would break under default-deny, what policies allow that nobody uses, and what they allow too broadly")
+    .description(summaryOf("audit"))
     .option("--db <file>", "graph database file", DEFAULT_DB)
     .option("--policies <paths...>", "policy files or directories (Pod and Namespace objects supply labels and named ports)")
     .option("--kubernetes", "read the policies, Namespaces and Pods from the cluster")

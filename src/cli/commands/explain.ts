@@ -12,6 +12,7 @@ import {
 import { UsageError } from "../usage-error.js";
 import type { PolicyCommandDeps } from "./policies-check.js";
 import { parseSemantics } from "./simulate.js";
+import { summaryOf } from "../command-table.js";
 
 interface RawOptions {
   readonly policies: string[];
@@ -25,7 +26,7 @@ interface RawOptions {
 export function registerExplainCommand(program: Command, deps: PolicyCommandDeps & { readonly warn: (text: string) => void }): Command {
   return program
     .command("explain")
-    .description("explain whether policies allow a connection, and which rules decide")
+    .description(summaryOf("explain"))
     .requiredOption("--policies <paths...>", "policy files or directories (Pod and Namespace objects supply labels)")
     .requiredOption("--from <peer>", "ns/workload (a pod name or its owner) or an IP address")
     .requiredOption("--to <peer>", "ns/workload or an IP address")

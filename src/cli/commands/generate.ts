@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { GenerateOptions, GroundTruth } from "../../hubble/generate/index.js";
 import { resolveOptions, writeNdjson } from "../../hubble/generate/index.js";
 import { UsageError, parseNonNegative } from "../usage-error.js";
+import { summaryOf } from "../command-table.js";
 
 interface RawOptions {
   readonly flows: string;
@@ -25,7 +26,7 @@ interface RawOptions {
 export function registerGenerateCommand(program: Command): Command {
   return program
     .command("generate")
-    .description("write realistic synthetic Hubble flows (hubble observe -o jsonpb NDJSON) for a multi-tier app")
+    .description(summaryOf("generate"))
     .option("--flows <n>", "total lines to write (flows plus lost-events notices)", "10000")
     .option("--workloads <n>", "workloads in the app; above the base app's 14, extra team-* microservices are added")
     .option("--seed <n>", "random seed; the same options always give the same bytes", "1")

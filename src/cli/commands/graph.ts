@@ -3,7 +3,8 @@ import { graphToDot, graphToJson, graphToTable, graphTotals, openGraphStore, que
 import type { GraphFilter } from "../../graph/index.js";
 import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError, parsePositiveInt } from "../usage-error.js";
-import { DEFAULT_DB } from "./ingest.js";
+import { DEFAULT_DB } from "../default-db.js";
+import { summaryOf } from "../command-table.js";
 
 interface RawOptions {
   readonly db: string;
@@ -33,7 +34,7 @@ function isFormat(text: string): text is Format {
 /** Adds `hubble-auditor graph`: prints the observed-traffic graph of a time window. */
 export function registerGraphCommand(program: Command, deps: GraphCommandDeps = {}): Command {
   return addWindowOptions(program.command("graph"), "24h")
-    .description("print the observed-traffic graph (who talked to whom, on which port, with which verdict) for a time window")
+    .description(summaryOf("graph"))
     .option("--db <file>", "graph database file", DEFAULT_DB)
     .option("--namespace <ns>", "only edges with an end in this namespace")
     .option("--workload <name>", "only edges of this workload: namespace/name or namespace/Kind/name")

@@ -14,6 +14,8 @@ import { ingestSourceOf, tlsFromFlags } from "../setup/graph-source.js";
 import type { IngestSource, TlsFlags } from "../setup/graph-source.js";
 import { stopSignal } from "../stop-signal.js";
 import { parsePositiveInt } from "../usage-error.js";
+import { DEFAULT_DB } from "../default-db.js";
+import { summaryOf } from "../command-table.js";
 
 interface RawOptions extends TlsFlags {
   readonly from: string;
@@ -33,14 +35,11 @@ export interface IngestCommandDeps {
   readonly write?: (text: string) => void;
 }
 
-/** The default graph database, shared by `ingest`, `graph` and `serve`. */
-export const DEFAULT_DB = process.env.HUBBLE_AUDITOR_DB ?? "./data/hubble-auditor.db";
-
 /** Adds `hubble-auditor ingest`: flows from a file or Hubble into the graph database. */
 export function registerIngestCommand(program: Command, deps: IngestCommandDeps): Command {
   return program
     .command("ingest")
-    .description("read Hubble flows from a flow-log file or a Hubble Relay/node and add them to the observed-traffic graph; re-running resumes after what is stored")
+    .description(summaryOf("ingest"))
     .requiredOption("--from <source>", "flow-log file (NDJSON/JSON array, optionally .gz; \"-\" for stdin) or Hubble address (host:port, tls://host:port, unix:///var/run/cilium/hubble.sock)")
     .option("--db <file>", "graph database file", DEFAULT_DB)
     .option("--follow", "keep reading: tail the file across rotation, or follow the Hubble stream")

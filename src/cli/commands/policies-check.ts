@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { summaryOf } from "../command-table.js";
 import { compilePolicyModel, formatProblem, parsePolicyDocuments, type ParsedPolicies, type SourceDocument } from "../../policy/index.js";
 
 /** Documents read from policy paths, and how many file-level problems (unreadable, bad YAML) were reported. */
@@ -19,7 +20,7 @@ export interface PolicyCommandDeps {
 
 /** Adds `hubble-auditor policies check PATH...`: validate and summarise policy files. */
 export function registerPoliciesCheckCommand(program: Command, deps: PolicyCommandDeps): Command {
-  const policies = program.commands.find((c) => c.name() === "policies") ?? program.command("policies").description("work with policy files");
+  const policies = program.commands.find((c) => c.name() === "policies") ?? program.command("policies").description(summaryOf("policies"));
   return policies
     .command("check")
     .description("validate NetworkPolicy / CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy files and summarise them")

@@ -6,9 +6,10 @@ import { policiesToFiles, policiesToJson, policiesToYaml, recommendPolicies } fr
 import type { DefaultDenyChoice, PolicyKindChoice, RecommendOptions, RecommendResult } from "../../recommend/index.js";
 import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError } from "../usage-error.js";
-import { DEFAULT_DB } from "./ingest.js";
+import { DEFAULT_DB } from "../default-db.js";
 import { parseRecommendOutput, writeFilesTo, writeTar } from "./recommend-output.js";
 import { recommendationSummary, refusalCount } from "./recommend-report.js";
+import { summaryOf } from "../command-table.js";
 
 interface RawOptions {
   readonly db: string;
@@ -83,7 +84,7 @@ function optionsOf(raw: RawOptions): Omit<RecommendOptions, "apiServerAddresses"
 /** Adds `hubble-auditor recommend`: least-privilege policies from the observed traffic of a window, validated by replay. */
 export function registerRecommendCommand(program: Command, deps: RecommendCommandDeps = {}): Command {
   return addWindowOptions(program.command("recommend"), "7d")
-    .description("generate least-privilege NetworkPolicies / CiliumNetworkPolicies from observed traffic, validated by replaying it")
+    .description(summaryOf("recommend"))
     .requiredOption("--kind <kind>", "networkpolicy, cilium or both")
     .option("--db <file>", "graph database file", DEFAULT_DB)
     .option("--namespace <ns...>", "only workloads of these namespaces, each also getting a default-deny (default: every observed namespace but kube-system, kube-*, cilium*)")

@@ -5,6 +5,7 @@ import { CaptureBuilder, startReplay } from "../../hubble/replay/index.js";
 import type { Capture, ServerTlsOptions } from "../../hubble/replay/index.js";
 import { stopSignal, untilStopped } from "../stop-signal.js";
 import { UsageError, parseNonNegative, parsePositiveInt } from "../usage-error.js";
+import { summaryOf } from "../command-table.js";
 
 interface RawOptions {
   readonly file: string;
@@ -32,7 +33,7 @@ export interface ReplayCommandDeps {
 export function registerReplayCommand(program: Command, deps: ReplayCommandDeps): Command {
   return program
     .command("replay")
-    .description("serve a flow capture over Hubble's gRPC API (observer.Observer GetFlows/ServerStatus/GetNodes, peer.Peer Notify), like Hubble Relay")
+    .description(summaryOf("replay"))
     .requiredOption("--file <path>", "capture: hubble observe -o jsonpb / exporter NDJSON or a JSON array, optionally gzipped; \"-\" for stdin")
     .option("--listen <address>", "host:port (port 0 picks a free one) or unix:///path", "127.0.0.1:4245")
     .option("--rate <n>", "also replay the capture live at n events per second, stamped with the current time")

@@ -27,6 +27,7 @@ import { listenFlagOf } from "../listen-flag.js";
 import { stopSignal } from "../stop-signal.js";
 import { UsageError, parsePositiveInt } from "../usage-error.js";
 import type { WriterFlush } from "../../metrics/index.js";
+import { summaryOf } from "../command-table.js";
 
 interface RawOptions {
   readonly hubble: string;
@@ -106,7 +107,7 @@ function settingsOf(raw: RawOptions): Settings {
 export function registerServeCommand(program: Command, deps: ServeDeps): Command {
   return program
     .command("serve")
-    .description("the daemon: ingest Hubble flows continuously, keep the policy model current, audit periodically, serve the HTTP API and metrics")
+    .description(summaryOf("serve"))
     .addOption(option("--hubble <address>", "Hubble Relay host:port, tls://host:port, or a node's unix:///var/run/cilium/hubble.sock", "localhost:4245"))
     .addOption(option("--tls-ca <files...>", "PEM CA certificate(s) that sign the Hubble server certificate (turns TLS on)"))
     .addOption(option("--tls-cert <file>", "PEM client certificate for mTLS (needs --tls-key)"))

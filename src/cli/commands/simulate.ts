@@ -15,6 +15,7 @@ import {
 import { UsageError } from "../usage-error.js";
 import { simulateFlows } from "./simulate-flows.js";
 import type { PolicyCommandDeps } from "./policies-check.js";
+import { summaryOf } from "../command-table.js";
 
 /** Dependencies of `simulate`: policy loading plus a flow file reader. */
 export interface SimulateDeps extends PolicyCommandDeps {
@@ -42,7 +43,7 @@ export function parseSemantics(value: string): SemanticsName {
 export function registerSimulateCommand(program: Command, deps: SimulateDeps): Command {
   return program
     .command("simulate")
-    .description("evaluate each flow of a Hubble JSON file against policy files")
+    .description(summaryOf("simulate"))
     .requiredOption("--policies <paths...>", "policy files or directories")
     .requiredOption("--flows <file>", "Hubble flows (hubble observe -o jsonpb, or flow-log JSON)")
     .option("--semantics <profile>", "cilium or upstream", "cilium")

@@ -5,8 +5,9 @@ import { whatIf } from "../../recommend/index.js";
 import type { WhatIfReport } from "../../recommend/index.js";
 import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError } from "../usage-error.js";
-import { DEFAULT_DB } from "./ingest.js";
+import { DEFAULT_DB } from "../default-db.js";
 import type { PolicyCommandDeps } from "./policies-check.js";
+import { summaryOf } from "../command-table.js";
 
 interface RawOptions {
   readonly policies: string[];
@@ -45,7 +46,7 @@ export function whatIfText(report: WhatIfReport): string {
  */
 export function registerWhatIfCommand(program: Command, deps: WhatIfCommandDeps): Command {
   return addWindowOptions(program.command("whatif"), "7d")
-    .description("report which observed connections proposed policies would drop and which of their rules would go unused, without applying them")
+    .description(summaryOf("whatif"))
     .requiredOption("--policies <paths...>", "policy files or directories (YAML or JSON)")
     .option("--db <file>", "graph database file", DEFAULT_DB)
     .option("--namespace <ns>", "only subjects and rules of this namespace")
