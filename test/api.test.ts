@@ -22,6 +22,12 @@ import { parsePolicyText } from "../src/policy/sources/index.js";
 import { startCli, waitForOutput } from "./cli-process.js";
 
 const FLOWS = 12_000;
+/**
+ * What the daemon reads: a fresh graph asks for everything the server buffers, so first the
+ * ring's copy of the capture (its original times, outside the audit window), then the live
+ * replay of it. The ring holds both, so nothing is overwritten before it is read.
+ */
+const SERVED = 2 * FLOWS;
 const TOKEN = "s3cret-token-for-tests";
 
 interface Operation {
@@ -39,7 +45,7 @@ interface Daemon {
 async function replayServer(): Promise<{ address: string; start: () => void; close: () => Promise<void> }> {
   const builder = new CaptureBuilder();
   for (const line of createFlowRun({ flows: FLOWS, seed: 11 }).lines) builder.add(line);
-  const source = new ReplaySource(builder.capture(), { rate: 6000, loop: false });
+  const source = new ReplaySource(builder.capture(), { rate: 6000, loop: false, capacity: SERVED + 100 });
   const server = new ReplayServer(source, {});
   const address = await server.listen();
   return {
@@ -99,7 +105,7 @@ async function settled(api: string, token: string | undefined): Promise<StatusBo
     const status = (await json(`${api}/status`, token)) as unknown as StatusBody; // shape checked by the OpenAPI test
     last = status;
     const { flows, connections, storedConnections } = status.ingest;
-    if (flows === FLOWS && connections > 0 && storedConnections === connections) {
+    if (flows === SERVED && connections > 0 && storedConnections === connections) {
       stableSince ??= Date.now();
       if (status.audit.lastRunAt !== null && Date.parse(status.audit.lastRunAt) > stableSince) return status;
     }
@@ -174,7 +180,7 @@ describe("HTTP API of serve, fed by a replay server over gRPC", () => {
     const status = await json(`${api}/status`, TOKEN);
     expect(status).toMatchObject({
       stream: { status: "connected", reconnects: 0, lastError: null },
-      ingest: { flows: FLOWS, lostEvents: 0, skipped: 0 },
+      ingest: { flows: SERVED, lostEvents: 0, skipped: 0 },
       graph: { file: join(dir, "graph.db"), retention: "14d" },
       policies: { origin: "files", networkPolicies: 2, ciliumNetworkPolicies: 2, problems: 0 },
       audit: { intervalSeconds: 1, window: "7d" },

@@ -41,7 +41,8 @@ export function decodeFlowsQuery(bytes: Buffer): FlowsQuery {
   const raw = type.toObject(type.decode(bytes), { longs: String }) as RawRequest;
   const number = Number(raw.number ?? "0");
   return {
-    number: number > Number.MAX_SAFE_INTEGER ? 0 : number,
+    // Past 2^53 (a client asking for "everything", u64 max): every flow the ring holds.
+    number: Math.min(number, Number.MAX_SAFE_INTEGER),
     first: raw.first === true,
     follow: raw.follow === true,
     since: timestamp(raw.since),

@@ -49,6 +49,12 @@ describe("GetFlows semantics of the replay server", () => {
     expect(uptoTimes(await fetch(address, request))).toEqual(uptoTimes(flows.slice(from, to)));
   });
 
+  it("follows after the whole buffer when asked for every flow (2^64-1), as a fresh daemon asks", async () => {
+    const address = await serve();
+    const got = flowsOf(await consume(openFlowStream({ address, request: { follow: true, number: 2n ** 64n - 1n } }), (events) => flowsOf(events).length >= 400));
+    expect(uptoTimes(got)).toEqual(uptoTimes(flows));
+  });
+
   it("rejects first with follow as InvalidArgument, like Hubble", async () => {
     const address = await serve();
     const stream = openFlowStream({ address, request: { first: true, follow: true } });
