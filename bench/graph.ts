@@ -22,7 +22,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { persistFlows } from "../src/cli/setup/graph-ingest.js";
+import { persistFlows } from "../src/ingest/index.js";
 import { ConnectionTracker, IdentityResolver } from "../src/flows/index.js";
 import type { Connection, Flow, FlowEndpoint } from "../src/flows/index.js";
 import { graphTotals, openGraphStore } from "../src/graph/index.js";

@@ -6,7 +6,7 @@ import { loadSync } from "@grpc/proto-loader";
 import { ConnectionTracker, IdentityResolver } from "../src/flows/index.js";
 import { openFlowStream } from "../src/hubble/grpc/index.js";
 import { messageType, protoDir } from "../src/hubble/proto/index.js";
-import { runIngestLoop } from "../src/cli/ingest/index.js";
+import { runIngestLoop } from "../src/ingest/index.js";
 import type { ClientMode, ClientResult } from "./harness/client-process.js";
 
 const [modeArg, address = "", countArg = "0"] = process.argv.slice(2);

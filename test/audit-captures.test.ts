@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { auditGraph, createPolicyView, findWouldBeDrops } from "../src/audit/index.js";
 import type { AuditReport, WouldBeDrop } from "../src/audit/index.js";
-import { persistFlows } from "../src/cli/setup/graph-ingest.js";
+import { persistFlows } from "../src/ingest/index.js";
 import { openGraphStore, queryGraph } from "../src/graph/index.js";
 import { eventBatches, readFlowFile } from "../src/hubble/index.js";
 import { compilePolicyModel, parsePolicyDocuments } from "../src/policy/index.js";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { auditGraph, createPolicyView } from "../src/audit/index.js";
 import type { AuditReport, Finding } from "../src/audit/index.js";
-import { persistFlows } from "../src/cli/setup/graph-ingest.js";
+import { persistFlows } from "../src/ingest/index.js";
 import { openGraphStore, queryGraph } from "../src/graph/index.js";
 import type { ObservedGraph } from "../src/graph/index.js";
 import { createFlowRun } from "../src/hubble/generate/index.js";

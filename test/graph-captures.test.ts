@@ -4,7 +4,7 @@
 // REDIRECTED policy verdict, the rest only a trace), and L7 request records.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { persistFlows } from "../src/cli/setup/graph-ingest.js";
+import { persistFlows } from "../src/ingest/index.js";
 import { graphTotals, openGraphStore, queryGraph } from "../src/graph/index.js";
 import type { GraphStore, ObservedEdge } from "../src/graph/index.js";
 import { eventBatches, readFlowFile } from "../src/hubble/index.js";

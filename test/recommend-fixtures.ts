@@ -1,7 +1,7 @@
 /** Observed graphs for recommendation tests: the recorded bookinfo captures and generator runs, ingested into in-memory graphs. */
 import { join } from "node:path";
 import { FILE_ORDER } from "../src/cli/commands/ingest.js";
-import { persistFlows } from "../src/cli/setup/graph-ingest.js";
+import { persistFlows } from "../src/ingest/index.js";
 import { openGraphStore, queryGraph } from "../src/graph/index.js";
 import type { GraphStore, ObservedGraph } from "../src/graph/index.js";
 import { eventBatches, readFlowFile } from "../src/hubble/index.js";

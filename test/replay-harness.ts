@@ -8,7 +8,7 @@ import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FILE_ORDER } from "../src/cli/commands/ingest.js";
 import { simulateFlows } from "../src/cli/commands/simulate-flows.js";
-import { persistFlows } from "../src/cli/setup/graph-ingest.js";
+import { persistFlows } from "../src/ingest/index.js";
 import { flowReader } from "../src/cli/setup/policy-files.js";
 import { flowRole } from "../src/flows/index.js";
 import { openGraphStore, queryGraph } from "../src/graph/index.js";

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync } from "node:fs";
-import { IngestSummary } from "../../src/cli/ingest/index.js";
-import { persistFlows } from "../../src/cli/setup/graph-ingest.js";
+import { IngestSummary } from "../../src/ingest/index.js";
+import { persistFlows } from "../../src/ingest/index.js";
 import { openGraphStore } from "../../src/graph/index.js";
 import { eventBatches, readFlowFile } from "../../src/hubble/index.js";
 

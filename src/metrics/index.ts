@@ -17,7 +17,7 @@ export type { BoundHttpServer } from "./http-listen.js";
 export { parseListenAddress } from "./listen-address.js";
 export type { ListenAddress } from "./listen-address.js";
 export { MetricsServerError, metricsHandler, startMetricsServer } from "./metrics-server.js";
-export type { MetricsServer, MetricsServerOptions } from "./metrics-server.js";
+export type { Exposition, MetricsServer, MetricsServerOptions } from "./metrics-server.js";
 export type { StreamSnapshot } from "./stream.js";
 export { tapEvents, teeSink } from "./taps.js";
 export type { ConnectionObserver, EventObserver } from "./taps.js";

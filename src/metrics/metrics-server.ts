@@ -1,6 +1,5 @@
 import express from "express";
 import type { Request, RequestHandler, Response } from "express";
-import type { Registry } from "prom-client";
 import { listenHttp } from "./http-listen.js";
 import type { BoundHttpServer } from "./http-listen.js";
 import { parseListenAddress } from "./listen-address.js";
@@ -14,7 +13,13 @@ export class MetricsServerError extends Error {
 export interface MetricsServerOptions {
   /** `host:port`, `[v6]:port` or `:port`; port 0 picks a free one. */
   readonly listen: string;
-  readonly registry: Registry;
+  readonly registry: Exposition;
+}
+
+/** What the endpoint serves: a prom-client Registry, or anything that renders like one. */
+export interface Exposition {
+  readonly contentType: string;
+  metrics(): Promise<string>;
 }
 
 /** A running metrics endpoint. */
@@ -27,7 +32,7 @@ export interface MetricsServer {
 }
 
 /** An express handler serving the registry in Prometheus' text format (for any app). */
-export function metricsHandler(registry: Registry): RequestHandler {
+export function metricsHandler(registry: Exposition): RequestHandler {
   return async (_req: Request, res: Response) => {
     const text = await registry.metrics();
     res.set("Content-Type", registry.contentType).set("Cache-Control", "no-store").send(text);

@@ -4,29 +4,24 @@ import type { Logger } from "pino";
 import { Analysis } from "../../api/index.js";
 import type { ApiServer } from "../../api/index.js";
 import { parseDuration } from "../../graph/index.js";
-import { openFlowStream } from "../../hubble/grpc/index.js";
-import type { FlowStream } from "../../hubble/grpc/index.js";
 import { isSemanticsName } from "../../policy/index.js";
 import type { SemanticsName } from "../../policy/index.js";
-import { IngestSummary, formatSummaryLine } from "../ingest/index.js";
+import { IngestThread } from "../../daemon/index.js";
+import type { IngestReport } from "../../daemon/index.js";
+import { formatSummaryLine } from "../../ingest/index.js";
 import { KUBERNETES_POLICIES, startDaemonPolicies } from "../setup/daemon-policies.js";
 import { readApiToken, startDaemonApi } from "../setup/daemon-api.js";
 import type { IngestView } from "../setup/daemon-api.js";
 import { ensureDemoCapture, startDemoReplay } from "../setup/demo.js";
 import { ensureDemoPolicies } from "../setup/demo-policies.js";
 import { openDaemonGraph } from "../setup/graph-daemon.js";
-import type { DaemonGraph } from "../setup/graph-daemon.js";
-import { persistFlows } from "../setup/graph-ingest.js";
-import { ALL_FLOWS } from "./ingest.js";
 import { startDaemonMetrics } from "../setup/graph-metrics.js";
-import type { DaemonMetrics } from "../setup/graph-metrics.js";
 import { tlsFromFlags } from "../setup/graph-source.js";
 import { startPeriodicAudit } from "../setup/periodic-audit.js";
 import type { PeriodicAudit } from "../setup/periodic-audit.js";
 import { listenFlagOf } from "../listen-flag.js";
 import { stopSignal } from "../stop-signal.js";
 import { UsageError, parsePositiveInt } from "../usage-error.js";
-import type { WriterFlush } from "../../metrics/index.js";
 import { summaryOf } from "../command-table.js";
 
 interface RawOptions {
@@ -146,8 +141,8 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
       };
       const stop = stopSignal(deps.stop);
       cleanup.push(() => { stop.dispose(); });
-      let stream: FlowStream | undefined;
-      stop.signal.addEventListener("abort", () => { stream?.stop(); }, { once: true });
+      let ingestThread: IngestThread | undefined;
+      stop.signal.addEventListener("abort", () => { void ingestThread?.stop(); }, { once: true });
       try {
         // Policies and the graph open first: a policy path that is missing or unreadable, or a
         // database that cannot be used, stops the daemon before it starts.
@@ -161,7 +156,8 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
         cleanup.push(() => policies.stop());
         const graph = openDaemonGraph({ db: raw.db, dataDir: raw.dataDir, retention: raw.retention, source: raw.demo === true ? "hubble:demo" : `hubble:${raw.hubble}`, log });
         cleanup.push(() => { graph.close(); });
-        const metrics = settings.metricsListen === undefined ? undefined : await startDaemonMetrics(settings.metricsListen, graph.store.file);
+        const ingestRef: { current?: IngestThread } = {};
+        const metrics = settings.metricsListen === undefined ? undefined : await startDaemonMetrics(settings.metricsListen, () => ingestRef.current?.metricsJson() ?? Promise.resolve([]));
         if (metrics) {
           cleanup.push(() => metrics.close());
           write(`metrics: ${metrics.server.url}\n`);
@@ -170,7 +166,7 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
         const audit = startPeriodicAudit({ analysis, policies, metrics: metrics?.metrics, intervalMs: settings.auditIntervalMs, window: raw.auditWindow, log });
         auditRef.current = audit;
         cleanup.push(() => { audit.stop(); });
-        const ingest: IngestView = { stream: undefined, summary: new IngestSummary(), storedConnections: () => 0, skipped: () => 0 };
+        const ingest: IngestView = { latest: () => ingestRef.current?.latest };
         let api: ApiServer | undefined;
         if (settings.listen !== undefined) {
           api = await startDaemonApi({ listen: settings.listen, token: settings.token, graph, retention: raw.retention, policies, analysis, audit, ingest, log });
@@ -187,12 +183,21 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
           write(`demo: replaying ${capture} on ${address} (loopback gRPC, live, looping); policies from ${sources.join(", ")}\n`);
         }
         if (stop.signal.aborted) return;
-        // Resume where the stored graph stops; flows already stored are skipped, not recounted.
-        // A fresh graph starts with what the server still buffers, not at the stream's tail.
-        stream = openFlowStream({ address, ...tlsFromFlags(raw), request: { follow: true, ...(graph.cursor ? { since: graph.cursor.time } : { number: ALL_FLOWS }) } });
-        ingest.stream = stream;
-        log.info({ address, db: graph.store.file, api: api?.url, metrics: metrics?.server.url, policies: policies.description }, "ingesting Hubble flows into the graph");
-        await ingestWithSummary(stream, graph, ingest, { interval: settings.interval, write, log, metrics });
+        // The stream, tracking and the graph writer run on the ingest thread: nothing here
+        // (API requests, audits, scrapes) can hold up reading Hubble.
+        const thread = new IngestThread({
+          config: {
+            address, tls: tlsFromFlags(raw).tls, db: graph.store.file, source: graph.source, retentionMs: graph.retentionMs,
+            reportMs: Math.min(1_000, settings.interval * 1000), rebalanceMs: settings.auditIntervalMs,
+          },
+          log,
+          onCrash: () => { metrics?.metrics.instruments.ingestThreadRestarts.inc(); },
+        });
+        ingestRef.current = thread;
+        ingestThread = thread;
+        log.info({ address, db: graph.store.file, api: api?.url, metrics: metrics?.server.url, policies: policies.description }, "daemon started: the ingest thread reads Hubble");
+        thread.start();
+        await withSummaryLines(thread, { interval: settings.interval, write });
       } finally {
         await closeAll();
         log.info({}, "stopped");
@@ -200,47 +205,23 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
     });
 }
 
-async function ingestWithSummary(
-  stream: FlowStream,
-  graph: DaemonGraph,
-  ingest: IngestView,
-  options: { interval: number; write: (text: string) => void; log: Logger; metrics: DaemonMetrics | undefined },
-): Promise<void> {
-  const { metrics } = options;
-  const { summary } = ingest;
+/** Prints a summary line every `interval` seconds, and a last one, while the ingest thread runs. */
+async function withSummaryLines(thread: IngestThread, options: { interval: number; write: (text: string) => void }): Promise<void> {
   let lastFlows = 0;
   let lastAt = Date.now();
-  let stored = (): number => 0;
-  const print = (): void => {
+  const print = (report: IngestReport | undefined): void => {
+    if (report === undefined) return;
     const now = Date.now();
-    const rate = ((summary.totals.flows - lastFlows) * 1000) / Math.max(1, now - lastAt);
-    lastFlows = summary.totals.flows;
+    const rate = ((report.totals.flows - lastFlows) * 1000) / Math.max(1, now - lastAt);
+    lastFlows = report.totals.flows;
     lastAt = now;
-    options.write(`${formatSummaryLine(summary.totals, rate, stream.state.status)} · graph ${stored().toLocaleString("en-US")} connections stored\n`);
-    metrics?.refresh(stream.state);
+    options.write(`${formatSummaryLine(report.totals, rate, report.stream.status)} · graph ${report.storedConnections.toLocaleString("en-US")} connections stored\n`);
   };
-  const timer = setInterval(print, options.interval * 1000);
+  const timer = setInterval(() => { print(thread.latest); }, options.interval * 1000);
   try {
-    // Graceful stop: the stream ends, the loop drains the tracker and the writer flushes.
-    // Metrics see every batch received and every connection before the writer takes it.
-    await persistFlows(
-      metrics ? metrics.tap(stream.batches()) : stream.batches(),
-      {
-        store: graph.store, source: graph.source, reorderMs: 0, summary,
-        ...(metrics ? { observer: metrics.metrics } : {}),
-        writer: {
-          onError: (err) => { options.log.warn({ err }, "graph flush failed; retrying") },
-          ...(metrics ? { onFlush: (flush: WriterFlush) => { metrics.onFlush(flush); } } : {}),
-        },
-      },
-      (result) => {
-        stored = () => result.writer.stats.connections;
-        ingest.storedConnections = stored;
-        ingest.skipped = result.skipped;
-      },
-    );
+    await thread.done;
   } finally {
     clearInterval(timer);
-    print();
+    print(thread.latest);
   }
 }

@@ -4,9 +4,8 @@ import { Analysis, createApiApp, policyCounts, startApiServer } from "../../api/
 import type { ApiServer, DaemonStatus, HealthCheck } from "../../api/index.js";
 import { toMillis } from "../../flows/index.js";
 import { probeGraphStore } from "../../graph/index.js";
-import type { FlowStreamState } from "../../hubble/grpc/index.js";
+import type { IngestReport } from "../../daemon/index.js";
 import { sqliteFileBytes } from "../../metrics/index.js";
-import type { IngestSummary } from "../ingest/index.js";
 import { packageVersion } from "../package-info.js";
 import { UsageError } from "../usage-error.js";
 import type { DaemonGraph } from "./graph-daemon.js";
@@ -34,12 +33,9 @@ export function readApiToken(file: string): string {
   return token;
 }
 
-/** What the API reports about ingestion; filled in once the stream runs. */
+/** What the API reports about ingestion: the ingest thread's latest report; undefined before the first. */
 export interface IngestView {
-  stream: { state: FlowStreamState } | undefined;
-  readonly summary: IngestSummary;
-  storedConnections: () => number;
-  skipped: () => number;
+  readonly latest: () => IngestReport | undefined;
 }
 
 /** Options of {@link startDaemonApi}. */
@@ -63,7 +59,7 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
   let downSinceMs: number | undefined;
 
   const streamCheck = (): HealthCheck => {
-    const state = ingest.stream?.state;
+    const state = ingest.latest()?.stream;
     if (state === undefined) return { name: "hubble-stream", ok: false, reason: "not started yet" };
     if (state.status === "connected" || (state.status === "connecting" && state.reconnects === 0)) {
       downSinceMs = undefined;
@@ -72,7 +68,7 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
     if (state.status === "stopped") return { name: "hubble-stream", ok: false, reason: "the stream has stopped" };
     downSinceMs ??= Date.now();
     const downMs = Date.now() - downSinceMs;
-    const why = state.lastError ? `: ${state.lastError.message}` : "";
+    const why = state.lastErrorMessage === undefined ? "" : `: ${state.lastErrorMessage}`;
     return {
       name: "hubble-stream", ok: downMs < STREAM_RETRY_LIMIT_MS,
       reason: `${state.status} to ${state.address} for ${Math.round(downMs / 1000)}s (limit ${STREAM_RETRY_LIMIT_MS / 1000}s)${why}`,
@@ -87,7 +83,8 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
     ];
   };
   const status = (): DaemonStatus => {
-    const state = ingest.stream?.state;
+    const report = ingest.latest();
+    const state = report?.stream;
     const last = state?.lastFlowTime === undefined ? undefined : toMillis(state.lastFlowTime);
     const snapshot = options.policies.current();
     const policies = ((): DaemonStatus["policies"] => {
@@ -96,18 +93,18 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
       return { ...counts, loadedAt: new Date(loadedAtMs).toISOString(), source: options.policies.description };
     })();
     const audit = options.audit.last;
-    const totals = ingest.summary.totals;
+    const totals = report?.totals;
     return {
       version, startedAt,
       stream: {
         address: state?.address ?? "", status: state?.status ?? "starting",
         lastFlowTime: last === undefined ? null : new Date(last).toISOString(),
         lagSeconds: last === undefined ? null : Math.max(0, (Date.now() - last) / 1000),
-        reconnects: state?.reconnects ?? 0, lostEvents: state?.lostEvents ?? {}, lastError: state?.lastError?.message ?? null,
+        reconnects: state?.reconnects ?? 0, lostEvents: state?.lostEvents ?? {}, lastError: state?.lastErrorMessage ?? null,
       },
       ingest: {
-        flows: totals.flows, connections: totals.connections, lostEvents: totals.lostEvents, skipped: ingest.skipped(), storedConnections: ingest.storedConnections(),
-        unknownDirection: totals.unknownDirection,
+        flows: totals?.flows ?? 0, connections: totals?.connections ?? 0, lostEvents: totals?.lostEvents ?? 0, skipped: report?.skipped ?? 0,
+        storedConnections: report?.storedConnections ?? 0, unknownDirection: totals?.unknownDirection ?? 0,
       },
       graph: { file: graph.store.file, bytes: sqliteFileBytes(graph.store.file) ?? null, retention: options.retention },
       policies,

@@ -1,17 +1,22 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { RetentionRunner, openGraphStore, parseDuration, readCursor } from "../../graph/index.js";
+import { openGraphStore, parseDuration, readCursor } from "../../graph/index.js";
 import type { GraphStore, IngestCursor } from "../../graph/index.js";
 import { UsageError } from "../usage-error.js";
 
-/** The daemon's graph: the open store, background retention, and the cursor to resume from. */
+/**
+ * The daemon's graph as the main thread holds it: the store it reads for the API (the ingest
+ * thread, which writes, opens its own connection), the cursor to resume from, and the
+ * retention the ingest thread applies.
+ */
 export interface DaemonGraph {
   readonly store: GraphStore;
   /** Name of the ingest cursor of the Hubble source. */
   readonly source: string;
   /** Where the previous run stopped; undefined on a first start. */
   readonly cursor: IngestCursor | undefined;
-  readonly retention: RetentionRunner | undefined;
+  /** Observed history kept, in ms; 0 keeps everything. */
+  readonly retentionMs: number;
   close(): void;
 }
 
@@ -35,7 +40,7 @@ export function daemonDbPath(db: string | undefined, dataDir: string): string {
 /**
  * Opens the graph for the daemon before anything starts: a damaged, foreign, newer,
  * unwritable database or a full disk stops the daemon with an error naming the file, rather
- * than letting it run on an empty graph. Starts background retention.
+ * than letting it run on an empty graph.
  */
 export function openDaemonGraph(options: DaemonGraphOptions): DaemonGraph {
   const retentionMs = options.retention === "0" ? 0 : parseDuration(options.retention);
@@ -43,16 +48,11 @@ export function openDaemonGraph(options: DaemonGraphOptions): DaemonGraph {
   const path = daemonDbPath(options.db, options.dataDir);
   const store = openGraphStore({ path });
   const log = options.log;
-  const retention =
-    retentionMs > 0
-      ? new RetentionRunner(store, { retentionMs, onError: (err) => { log.error({ err }, "retention failed"); } }).start()
-      : undefined;
   const cursor = readCursor(store, options.source);
   log.info({ db: store.file, retention: options.retention, resumeFrom: cursor?.time }, "graph database open");
   return {
-    store, source: options.source, cursor, retention,
+    store, source: options.source, cursor, retentionMs,
     close: () => {
-      retention?.stop();
       store.close();
     },
   };

@@ -1,39 +1,35 @@
-import type { HubbleEvent } from "../../hubble/index.js";
-import { createMetrics, sqliteFileBytes, startMetricsServer, tapEvents } from "../../metrics/index.js";
-import type { AuditorMetrics, MetricsServer, StreamSnapshot, WriterFlush } from "../../metrics/index.js";
+import { AggregatorRegistry } from "prom-client";
+import { createMetrics, startMetricsServer } from "../../metrics/index.js";
+import type { AuditorMetrics, MetricsServer } from "../../metrics/index.js";
 
-/** The daemon's metrics with their endpoint, fed by the stream, the ingest loop and the writer. */
+/** The main thread's metrics with their endpoint; the ingest thread's are merged into each scrape. */
 export interface DaemonMetrics {
+  /** The main thread's own: audits, ingest thread restarts, the process. */
   readonly metrics: AuditorMetrics;
   readonly server: MetricsServer;
-  /** Passes event batches through, counting flows and setting the ingest lag on the way. */
-  tap(batches: AsyncIterable<readonly HubbleEvent[]>): AsyncIterable<readonly HubbleEvent[]>;
-  /** Records one graph writer flush (the writer's `onFlush`). */
-  onFlush(flush: WriterFlush): void;
-  /** Copies the stream state and the database size; call with each summary line and at shutdown. */
-  refresh(stream: StreamSnapshot): void;
   /** Stops serving; open scrapes are cut. */
   close(): Promise<void>;
 }
 
+function isMetricList(value: unknown): value is object[] {
+  return Array.isArray(value) && value.every((m) => typeof m === "object" && m !== null && "name" in m && "values" in m);
+}
+
 /**
- * Creates the metrics once and serves them at `http://<listen>/metrics`. `dbFile` is the
- * graph database whose size (with its WAL) is reported. Throws a MetricsServerError when the
- * address cannot be bound.
+ * Creates the main thread's metrics and serves them at `http://<listen>/metrics` together
+ * with the ingest thread's (`ingestMetrics`: its `getMetricsAsJSON()`), summed metric by
+ * metric: each thread sets its own instruments and leaves the other's at zero. Throws a
+ * MetricsServerError when the address cannot be bound.
  */
-export async function startDaemonMetrics(listen: string, dbFile: string): Promise<DaemonMetrics> {
+export async function startDaemonMetrics(listen: string, ingestMetrics: () => Promise<unknown>): Promise<DaemonMetrics> {
   const metrics = createMetrics();
-  const server = await startMetricsServer({ listen, registry: metrics.registry });
-  metrics.observeDbSize(sqliteFileBytes(dbFile));
-  return {
-    metrics,
-    server,
-    tap: (batches) => tapEvents(batches, metrics),
-    onFlush: (flush) => { metrics.observeWriterFlush(flush); },
-    refresh: (stream) => {
-      metrics.observeStream(stream);
-      metrics.observeDbSize(sqliteFileBytes(dbFile));
+  const exposition = {
+    contentType: metrics.registry.contentType,
+    metrics: async (): Promise<string> => {
+      const [own, ingest] = await Promise.all([metrics.registry.getMetricsAsJSON(), ingestMetrics()]);
+      return AggregatorRegistry.aggregate([own, isMetricList(ingest) ? ingest : []]).metrics();
     },
-    close: () => server.close(),
   };
+  const server = await startMetricsServer({ listen, registry: exposition });
+  return { metrics, server, close: () => server.close() };
 }

@@ -1,5 +1,5 @@
-import type { Connection, ConnectionTracker, Flow, FlowCount, FlowReorderBuffer } from "../../flows/index.js";
-import type { HubbleEvent } from "../../hubble/index.js";
+import type { Connection, ConnectionTracker, Flow, FlowCount, FlowReorderBuffer } from "../flows/index.js";
+import type { HubbleEvent } from "../hubble/index.js";
 import type { IngestSummary } from "./ingest-summary.js";
 
 /** Where connection events go (the graph writer, or a counter in tests and benchmarks). */

@@ -1,11 +1,11 @@
-import { ConnectionTracker, FlowReorderBuffer, IdentityResolver, toMillis } from "../../flows/index.js";
-import type { Connection, FlowReorderOptions, IdentityResolverStats } from "../../flows/index.js";
-import { GraphWriter, ResumeFilter, cursorOf, readCursor } from "../../graph/index.js";
-import type { GraphStore, GraphWriterOptions } from "../../graph/index.js";
-import type { HubbleEvent } from "../../hubble/index.js";
-import { teeSink } from "../../metrics/index.js";
-import { runIngestLoop } from "../ingest/index.js";
-import type { IngestSummary } from "../ingest/index.js";
+import { ConnectionTracker, FlowReorderBuffer, IdentityResolver, toMillis } from "../flows/index.js";
+import type { Connection, FlowReorderOptions, IdentityResolverStats } from "../flows/index.js";
+import { GraphWriter, ResumeFilter, cursorOf, readCursor } from "../graph/index.js";
+import type { GraphStore, GraphWriterOptions } from "../graph/index.js";
+import type { HubbleEvent } from "../hubble/index.js";
+import { teeSink } from "../metrics/index.js";
+import { runIngestLoop } from "./ingest-loop.js";
+import type { IngestSummary } from "./ingest-summary.js";
 
 /** Options of {@link persistFlows}. */
 export interface PersistFlowsOptions {

@@ -1,5 +1,5 @@
-import type { Connection } from "../../flows/index.js";
-import type { HubbleEvent } from "../../hubble/index.js";
+import type { Connection } from "../flows/index.js";
+import type { HubbleEvent } from "../hubble/index.js";
 
 /** Totals of what an ingest run has seen, for the live summary line and for tests. */
 export interface IngestTotals {

@@ -1,0 +1,115 @@
+/**
+ * The ingest thread of `serve`: the Hubble stream, decoding, normalization, connection
+ * tracking, the graph writer and retention, on a thread of their own, so nothing the main
+ * thread does (API requests, audits, metric scrapes) delays reading the stream. It posts its
+ * state and exact cumulative counters to the main thread every `reportMs` and answers
+ * requests for its metrics. A `stop` message ends it cleanly: the stream stops, what was read
+ * is tracked and flushed, the store closes, then it posts `stopped`.
+ */
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import { createRootLogger } from "../cli/logger.js";
+import { RetentionRunner, openGraphStore, readCursor } from "../graph/index.js";
+import type { GraphStore } from "../graph/index.js";
+import { openFlowStream } from "../hubble/grpc/index.js";
+import type { FlowStream, FlowStreamState } from "../hubble/grpc/index.js";
+import { IngestSummary, persistFlows } from "../ingest/index.js";
+import type { PersistResult } from "../ingest/index.js";
+import { createMetrics, sqliteFileBytes, tapEvents } from "../metrics/index.js";
+import { isIngestThreadConfig, toIngest } from "./messages.js";
+import type { FromIngest, IngestReport, IngestThreadConfig, StreamStateReport } from "./messages.js";
+
+/** `number` of a GetFlows request for "everything the server still buffers". */
+const ALL_FLOWS = 18446744073709551615n;
+
+function streamReport(state: FlowStreamState): StreamStateReport {
+  return {
+    status: state.status, address: state.address, lastErrorMessage: state.lastError?.message, reconnects: state.reconnects,
+    lastFlowTime: state.lastFlowTime, lostEvents: { ...state.lostEvents }, paused: state.paused, queued: state.queued,
+  };
+}
+
+/** Runs the ingest thread on `port` until a stop message, or the stream, ends it. */
+export async function runIngestThread(config: IngestThreadConfig, port: MessagePort): Promise<void> {
+  const post = (message: FromIngest): void => { port.postMessage(message); };
+  const log = createRootLogger().child({ module: "ingest-thread" });
+  let store: GraphStore;
+  try {
+    store = openGraphStore({ path: config.db });
+  } catch (err) {
+    post({ type: "failed", message: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  const metrics = createMetrics({ defaultMetrics: false });
+  const retention = config.retentionMs > 0
+    ? new RetentionRunner(store, { retentionMs: config.retentionMs, onError: (err) => { log.error({ err }, "retention failed"); } }).start()
+    : undefined;
+  // Resume where the stored graph stops (flows already stored are skipped, not recounted);
+  // a fresh graph starts with what the server still buffers, not at the stream's tail.
+  const cursor = readCursor(store, config.source);
+  const stream: FlowStream = openFlowStream({
+    address: config.address, ...(config.tls === undefined ? {} : { tls: config.tls }),
+    request: { follow: true, ...(cursor ? { since: cursor.time } : { number: ALL_FLOWS }) },
+  });
+  const summary = new IngestSummary();
+  let persisted: PersistResult | undefined;
+  const report = (): IngestReport => ({
+    type: "report", stream: streamReport(stream.state), totals: summary.totals, skipped: persisted?.skipped() ?? 0,
+    storedConnections: persisted?.writer.stats.connections ?? 0, atMs: Date.now(),
+  });
+  const tick = (): void => {
+    metrics.observeStream(stream.state);
+    metrics.observeDbSize(sqliteFileBytes(store.file));
+    post(report());
+  };
+  const reporter = setInterval(tick, config.reportMs);
+  const rebalancer = setInterval(() => { metrics.rebalanceNamespaces(); }, config.rebalanceMs);
+  port.on("message", (raw: unknown) => {
+    const message = toIngest(raw);
+    if (message?.type === "stop") stream.stop();
+    else if (message?.type === "metrics") {
+      metrics.observeStream(stream.state);
+      const { id } = message;
+      metrics.registry.getMetricsAsJSON().then(
+        (json) => { post({ type: "metrics", id, json }); },
+        (err: unknown) => { log.warn({ err }, "cannot collect the ingest thread's metrics"); },
+      );
+    }
+  });
+  log.info({ address: config.address, db: store.file, resumeFrom: cursor?.time }, "ingesting Hubble flows into the graph");
+  post(report());
+  try {
+    // Graceful stop: the stream ends, the loop drains the tracker and the writer flushes.
+    // Metrics see every batch received and every connection before the writer takes it.
+    await persistFlows(
+      tapEvents(stream.batches(), metrics),
+      {
+        store, source: config.source, reorderMs: 0, summary, observer: metrics,
+        writer: {
+          onError: (err) => { log.warn({ err }, "graph flush failed; retrying"); },
+          onFlush: (flush) => { metrics.observeWriterFlush(flush); },
+        },
+      },
+      (result) => { persisted = result; },
+    );
+  } finally {
+    clearInterval(reporter);
+    clearInterval(rebalancer);
+    retention?.stop();
+    tick();
+    store.close();
+  }
+  post({ type: "stopped" });
+}
+
+if (!isMainThread && parentPort !== null && isIngestThreadConfig(workerData)) {
+  const port = parentPort;
+  runIngestThread(workerData, port).then(
+    () => { port.close(); },
+    (err: unknown) => {
+      port.postMessage({ type: "failed", message: err instanceof Error ? err.message : String(err) } satisfies FromIngest);
+      process.exitCode = 1;
+      port.close();
+    },
+  );
+}
