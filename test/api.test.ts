@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { pino } from "pino";
 import { Analysis, OPENAPI, createApiApp } from "../src/api/index.js";
-import { DEMO_POLICIES } from "../src/cli/setup/demo-policies.js";
+import { DEMO_POLICIES } from "../src/daemon/index.js";
 import { openGraphStore } from "../src/graph/index.js";
 import { createFlowRun } from "../src/hubble/generate/index.js";
 import { CaptureBuilder, ReplayServer, ReplaySource } from "../src/hubble/replay/index.js";

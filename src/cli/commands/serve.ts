@@ -1,28 +1,17 @@
 import { Option } from "commander";
 import type { Command } from "commander";
 import type { Logger } from "pino";
-import { Analysis } from "../../api/index.js";
-import type { ApiServer } from "../../api/index.js";
+import { KUBERNETES_POLICIES, runDaemon } from "../../daemon/index.js";
+import type { DaemonSettings } from "../../daemon/index.js";
 import { parseDuration } from "../../graph/index.js";
 import { isSemanticsName } from "../../policy/index.js";
-import type { SemanticsName } from "../../policy/index.js";
-import { IngestThread } from "../../daemon/index.js";
-import type { IngestReport } from "../../daemon/index.js";
-import { formatSummaryLine } from "../../ingest/index.js";
-import { KUBERNETES_POLICIES, startDaemonPolicies } from "../setup/daemon-policies.js";
-import { readApiToken, startDaemonApi } from "../setup/daemon-api.js";
-import type { IngestView } from "../setup/daemon-api.js";
-import { ensureDemoCapture, startDemoReplay } from "../setup/demo.js";
-import { ensureDemoPolicies } from "../setup/demo-policies.js";
-import { openDaemonGraph } from "../setup/graph-daemon.js";
-import { startDaemonMetrics } from "../setup/graph-metrics.js";
-import { tlsFromFlags } from "../setup/graph-source.js";
-import { startPeriodicAudit } from "../setup/periodic-audit.js";
-import type { PeriodicAudit } from "../setup/periodic-audit.js";
+import { readApiToken } from "../api-token.js";
+import { summaryOf } from "../command-table.js";
 import { listenFlagOf } from "../listen-flag.js";
+import { packageVersion } from "../package-info.js";
+import { tlsFromFlags } from "../setup/graph-source.js";
 import { stopSignal } from "../stop-signal.js";
 import { UsageError, parsePositiveInt } from "../usage-error.js";
-import { summaryOf } from "../command-table.js";
 
 interface RawOptions {
   readonly hubble: string;
@@ -71,31 +60,30 @@ function option(flags: string, description: string, fallback?: string): Option {
   return fallback === undefined ? o : o.default(fallback);
 }
 
-interface Settings {
-  readonly interval: number;
-  readonly metricsListen: string | undefined;
-  readonly listen: string | undefined;
-  readonly token: string | undefined;
-  readonly auditIntervalMs: number;
-  readonly semantics: SemanticsName;
-}
-
 /** Checks every flag before anything starts; a UsageError names the bad one. */
-function settingsOf(raw: RawOptions): Settings {
-  const interval = parsePositiveInt("--summary-interval", raw.summaryInterval);
+function settingsOf(raw: RawOptions): DaemonSettings {
+  const summaryIntervalSeconds = parsePositiveInt("--summary-interval", raw.summaryInterval);
   const metricsListen = listenFlagOf("--metrics-listen", raw.metricsListen);
   const listen = listenFlagOf("--listen", raw.listen);
   const auditIntervalMs = parseDuration(raw.auditInterval);
   if (auditIntervalMs === undefined || auditIntervalMs < 1000) throw new UsageError(`--audit-interval must be a duration of at least 1s such as 1m or 30s, got "${raw.auditInterval}"`);
   if (parseDuration(raw.auditWindow) === undefined) throw new UsageError(`--audit-window must be a duration such as 7d or 24h, got "${raw.auditWindow}"`);
-  if (!isSemanticsName(raw.semantics)) throw new UsageError(`--semantics must be cilium or upstream, got "${raw.semantics}"`);
+  const retentionMs = raw.retention === "0" ? 0 : parseDuration(raw.retention);
+  if (retentionMs === undefined) throw new UsageError(`--retention must be a duration such as 14d, 48h or 0 (keep everything), got "${raw.retention}"`);
+  const semantics = raw.semantics;
+  if (!isSemanticsName(semantics)) throw new UsageError(`--semantics must be cilium or upstream, got "${semantics}"`);
   const policies = raw.policies ?? [];
   if (policies.length === 0 && raw.demo !== true) throw new UsageError(`give the policies to audit against: --policies ${KUBERNETES_POLICIES} (the Kubernetes API) or --policies PATH...`);
   if (policies.includes(KUBERNETES_POLICIES) && policies.length > 1) throw new UsageError(`--policies takes either ${KUBERNETES_POLICIES} or files and directories, not both`);
   if ((raw.kubeconfig !== undefined || raw.context !== undefined) && !policies.includes(KUBERNETES_POLICIES)) throw new UsageError(`--kubeconfig and --context need --policies ${KUBERNETES_POLICIES}`);
   const token = raw.apiTokenFile === undefined ? undefined : readApiToken(raw.apiTokenFile);
   if (token !== undefined && listen === undefined) throw new UsageError("--api-token-file needs the API on (--listen)");
-  return { interval, metricsListen, listen, token, auditIntervalMs, semantics: raw.semantics };
+  return {
+    version: packageVersion(), hubble: raw.hubble, tls: tlsFromFlags(raw).tls, demo: raw.demo === true, policies,
+    kube: { ...(raw.kubeconfig === undefined ? {} : { kubeconfig: raw.kubeconfig }), ...(raw.context === undefined ? {} : { context: raw.context }) },
+    semantics, dataDir: raw.dataDir, db: raw.db, retention: raw.retention, retentionMs, listen, token, metricsListen,
+    auditIntervalMs, auditWindow: raw.auditWindow, summaryIntervalSeconds,
+  };
 }
 
 /** Adds `hubble-auditor serve`: the long-running daemon. */
@@ -127,101 +115,15 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
       // The demo audits every 10 s unless told otherwise, so findings appear while one watches.
       const demoPace = raw.demo === true && command.getOptionValueSource("auditInterval") === "default";
       const settings = settingsOf(demoPace ? { ...raw, auditInterval: DEMO_AUDIT_INTERVAL } : raw);
-      const write = deps.write ?? ((text: string) => process.stdout.write(text));
-      const log = deps.logger.child({ module: "serve" });
-      const cleanup: (() => Promise<void> | void)[] = [];
-      const closeAll = async (): Promise<void> => {
-        for (const step of cleanup.reverse()) {
-          try {
-            await step();
-          } catch (err) {
-            log.warn({ err }, "shutdown step failed");
-          }
-        }
-      };
       const stop = stopSignal(deps.stop);
-      cleanup.push(() => { stop.dispose(); });
-      let ingestThread: IngestThread | undefined;
-      stop.signal.addEventListener("abort", () => { void ingestThread?.stop(); }, { once: true });
       try {
-        // Policies and the graph open first: a policy path that is missing or unreadable, or a
-        // database that cannot be used, stops the daemon before it starts.
-        const sources = raw.policies !== undefined && raw.policies.length > 0 ? raw.policies : [ensureDemoPolicies(raw.dataDir)];
-        const auditRef: { current?: PeriodicAudit } = {};
-        const policies = await startDaemonPolicies({
-          sources, semantics: settings.semantics, log,
-          kube: { ...(raw.kubeconfig === undefined ? {} : { kubeconfig: raw.kubeconfig }), ...(raw.context === undefined ? {} : { context: raw.context }) },
-          onChange: () => { auditRef.current?.request(); },
+        await runDaemon(settings, {
+          log: deps.logger.child({ module: "serve" }),
+          write: deps.write ?? ((text: string) => process.stdout.write(text)),
+          signal: stop.signal,
         });
-        cleanup.push(() => policies.stop());
-        const graph = openDaemonGraph({ db: raw.db, dataDir: raw.dataDir, retention: raw.retention, source: raw.demo === true ? "hubble:demo" : `hubble:${raw.hubble}`, log });
-        cleanup.push(() => { graph.close(); });
-        const ingestRef: { current?: IngestThread } = {};
-        const metrics = settings.metricsListen === undefined ? undefined : await startDaemonMetrics(settings.metricsListen, () => ingestRef.current?.metricsJson() ?? Promise.resolve([]));
-        if (metrics) {
-          cleanup.push(() => metrics.close());
-          write(`metrics: ${metrics.server.url}\n`);
-        }
-        const analysis = new Analysis({ store: graph.store, policies: () => policies.current(), now: Date.now, defaultSince: raw.auditWindow });
-        const audit = startPeriodicAudit({ analysis, policies, metrics: metrics?.metrics, intervalMs: settings.auditIntervalMs, window: raw.auditWindow, log });
-        auditRef.current = audit;
-        cleanup.push(() => { audit.stop(); });
-        const ingest: IngestView = { latest: () => ingestRef.current?.latest };
-        let api: ApiServer | undefined;
-        if (settings.listen !== undefined) {
-          api = await startDaemonApi({ listen: settings.listen, token: settings.token, graph, retention: raw.retention, policies, analysis, audit, ingest, log });
-          const server = api;
-          cleanup.push(() => server.close());
-          write(`api: ${api.url}/api/v1\nhealth: ${api.url}/healthz ${api.url}/readyz · OpenAPI: ${api.url}/api/v1/openapi.json\n`);
-        }
-        let address = raw.hubble;
-        if (raw.demo === true) {
-          const capture = await ensureDemoCapture(raw.dataDir, log);
-          const replay = await startDemoReplay(capture);
-          cleanup.push(() => replay.close());
-          address = replay.address;
-          write(`demo: replaying ${capture} on ${address} (loopback gRPC, live, looping); policies from ${sources.join(", ")}\n`);
-        }
-        if (stop.signal.aborted) return;
-        // The stream, tracking and the graph writer run on the ingest thread: nothing here
-        // (API requests, audits, scrapes) can hold up reading Hubble.
-        const thread = new IngestThread({
-          config: {
-            address, tls: tlsFromFlags(raw).tls, db: graph.store.file, source: graph.source, retentionMs: graph.retentionMs,
-            reportMs: Math.min(1_000, settings.interval * 1000), rebalanceMs: settings.auditIntervalMs,
-          },
-          log,
-          onCrash: () => { metrics?.metrics.instruments.ingestThreadRestarts.inc(); },
-        });
-        ingestRef.current = thread;
-        ingestThread = thread;
-        log.info({ address, db: graph.store.file, api: api?.url, metrics: metrics?.server.url, policies: policies.description }, "daemon started: the ingest thread reads Hubble");
-        thread.start();
-        await withSummaryLines(thread, { interval: settings.interval, write });
       } finally {
-        await closeAll();
-        log.info({}, "stopped");
+        stop.dispose();
       }
     });
-}
-
-/** Prints a summary line every `interval` seconds, and a last one, while the ingest thread runs. */
-async function withSummaryLines(thread: IngestThread, options: { interval: number; write: (text: string) => void }): Promise<void> {
-  let lastFlows = 0;
-  let lastAt = Date.now();
-  const print = (report: IngestReport | undefined): void => {
-    if (report === undefined) return;
-    const now = Date.now();
-    const rate = ((report.totals.flows - lastFlows) * 1000) / Math.max(1, now - lastAt);
-    lastFlows = report.totals.flows;
-    lastAt = now;
-    options.write(`${formatSummaryLine(report.totals, rate, report.stream.status)} · graph ${report.storedConnections.toLocaleString("en-US")} connections stored\n`);
-  };
-  const timer = setInterval(() => { print(thread.latest); }, options.interval * 1000);
-  try {
-    await thread.done;
-  } finally {
-    clearInterval(timer);
-    print(thread.latest);
-  }
 }

@@ -1,6 +1,6 @@
 import type { Flow } from "../../flows/index.js";
 import { eventBatches, readFlowFile } from "../../hubble/index.js";
-import { assertPolicyPathsUsable, loadPolicyFiles, type FileProblem } from "../../policy/sources/index.js";
+import { assertPolicyPathsUsable, formatFileProblem, loadPolicyFiles } from "../../policy/sources/index.js";
 import type { LoadedDocuments, PolicyCommandDeps } from "../commands/policies-check.js";
 
 /** Where the policy commands write; tests pass their own. */
@@ -9,14 +9,6 @@ export interface PolicyCommandIo {
   readonly write?: (text: string) => void;
   /** Exit code setter; `undefined` sets process.exitCode. */
   readonly setExitCode?: (code: number) => void;
-}
-
-/** One line for a file-level problem: `problem: file, document 2, line 5: message`. */
-export function formatFileProblem(p: FileProblem): string {
-  const where = [p.file, p.documentIndex === undefined ? undefined : `document ${p.documentIndex}`, p.line === undefined ? undefined : `line ${p.line}`]
-    .filter((x) => x !== undefined)
-    .join(", ");
-  return `problem: ${where}: ${p.message}\n`;
 }
 
 /** The warning for a named directory without policy files: it may be the wrong one, but it is not an error. */

@@ -10,3 +10,11 @@ export interface FileProblem {
   readonly column?: number;
   readonly message: string;
 }
+
+/** One line for a file-level problem: `problem: file, document 2, line 5: message`. */
+export function formatFileProblem(p: FileProblem): string {
+  const where = [p.file, p.documentIndex === undefined ? undefined : `document ${p.documentIndex}`, p.line === undefined ? undefined : `line ${p.line}`]
+    .filter((x) => x !== undefined)
+    .join(", ");
+  return `problem: ${where}: ${p.message}\n`;
+}

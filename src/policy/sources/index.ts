@@ -1,5 +1,5 @@
 export type { SourceDocument, SourceOrigin } from "../index.js";
-export type { FileProblem } from "./file-problem.js";
+export { formatFileProblem, type FileProblem } from "./file-problem.js";
 export { DEFAULT_FILE_LIMITS, type FileLimits } from "./file-limits.js";
 export { loadPolicyFiles, type LoadedPolicyFiles, type LoadPolicyFilesOptions } from "./load-policy-files.js";
 export { parsePolicyText, type PolicyText } from "./policy-text.js";

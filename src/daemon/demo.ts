@@ -2,10 +2,10 @@ import { createWriteStream, existsSync, mkdirSync, renameSync } from "node:fs";
 import { finished } from "node:stream/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { writeNdjson } from "../../hubble/generate/index.js";
-import { CaptureBuilder, startReplay } from "../../hubble/replay/index.js";
-import type { RunningReplay } from "../../hubble/replay/index.js";
-import { readFlowFile } from "../../hubble/index.js";
+import { writeNdjson } from "../hubble/generate/index.js";
+import { CaptureBuilder, startReplay } from "../hubble/replay/index.js";
+import type { RunningReplay } from "../hubble/replay/index.js";
+import { readFlowFile } from "../hubble/index.js";
 
 /** The demo's synthetic app: enough flows for a varied graph, replayed live in a loop. */
 export const DEMO = {

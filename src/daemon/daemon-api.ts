@@ -1,37 +1,16 @@
-import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
-import { Analysis, createApiApp, policyCounts, startApiServer } from "../../api/index.js";
-import type { ApiServer, DaemonStatus, HealthCheck } from "../../api/index.js";
-import { toMillis } from "../../flows/index.js";
-import { probeGraphStore } from "../../graph/index.js";
-import type { IngestReport } from "../../daemon/index.js";
-import { sqliteFileBytes } from "../../metrics/index.js";
-import { packageVersion } from "../package-info.js";
-import { UsageError } from "../usage-error.js";
-import type { DaemonGraph } from "./graph-daemon.js";
+import { Analysis, createApiApp, policyCounts, startApiServer } from "../api/index.js";
+import type { ApiServer, DaemonStatus, HealthCheck } from "../api/index.js";
+import { toMillis } from "../flows/index.js";
+import { probeGraphStore } from "../graph/index.js";
+import type { IngestReport } from "../daemon/index.js";
+import { sqliteFileBytes } from "../metrics/index.js";
+import type { DaemonGraph } from "./daemon-graph.js";
 import type { DaemonPolicies } from "./daemon-policies.js";
 import type { PeriodicAudit } from "./periodic-audit.js";
 
 /** How long the Hubble stream may stay disconnected (retrying) before the daemon reports not ready. */
 export const STREAM_RETRY_LIMIT_MS = 5 * 60_000;
-
-/** Longest bearer token file read. */
-const MAX_TOKEN_BYTES = 4096;
-
-/** Reads `--api-token-file`: one token (surrounding whitespace ignored); a UsageError names the file otherwise. */
-export function readApiToken(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`--api-token-file ${file}: cannot read it (${err instanceof Error ? err.message : String(err)})`);
-  }
-  const token = text.trim();
-  if (token === "" || token.length > MAX_TOKEN_BYTES || /\s/.test(token)) {
-    throw new UsageError(`--api-token-file ${file}: must hold one token of 1 to ${MAX_TOKEN_BYTES} characters without spaces`);
-  }
-  return token;
-}
 
 /** What the API reports about ingestion: the ingest thread's latest report; undefined before the first. */
 export interface IngestView {
@@ -40,6 +19,8 @@ export interface IngestView {
 
 /** Options of {@link startDaemonApi}. */
 export interface DaemonApiOptions {
+  /** The daemon's version, as status reports it. */
+  readonly version: string;
   readonly listen: string;
   readonly token: string | undefined;
   readonly graph: DaemonGraph;
@@ -54,7 +35,7 @@ export interface DaemonApiOptions {
 /** Builds the status document and readiness checks from the daemon's parts and serves the API. */
 export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServer> {
   const startedAt = new Date().toISOString();
-  const version = packageVersion();
+  const { version } = options;
   const { ingest, graph } = options;
   let downSinceMs: number | undefined;
 

@@ -1,11 +1,10 @@
 import type { Logger } from "pino";
-import { policySnapshotOf } from "../../api/index.js";
-import type { HealthCheck, PolicySnapshot } from "../../api/index.js";
-import { formatProblem } from "../../policy/index.js";
-import type { SemanticsName } from "../../policy/index.js";
-import { assertPolicyPathsUsable, loadKubeConfig, loadPolicyFiles, startKubernetesSource } from "../../policy/sources/index.js";
-import type { KubeConfigOptions, KubernetesSource } from "../../policy/sources/index.js";
-import { formatFileProblem } from "./policy-files.js";
+import { policySnapshotOf } from "../api/index.js";
+import type { HealthCheck, PolicySnapshot } from "../api/index.js";
+import { formatProblem } from "../policy/index.js";
+import type { SemanticsName } from "../policy/index.js";
+import { assertPolicyPathsUsable, formatFileProblem, loadKubeConfig, loadPolicyFiles, startKubernetesSource } from "../policy/sources/index.js";
+import type { KubeConfigOptions, KubernetesSource } from "../policy/sources/index.js";
 
 /** The `--policies` value that reads policies from the Kubernetes API. */
 export const KUBERNETES_POLICIES = "k8s";

@@ -1,8 +1,7 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { openGraphStore, parseDuration, readCursor } from "../../graph/index.js";
-import type { GraphStore, IngestCursor } from "../../graph/index.js";
-import { UsageError } from "../usage-error.js";
+import { openGraphStore, readCursor } from "../graph/index.js";
+import type { GraphStore, IngestCursor } from "../graph/index.js";
 
 /**
  * The daemon's graph as the main thread holds it: the store it reads for the API (the ingest
@@ -25,8 +24,8 @@ export interface DaemonGraphOptions {
   /** `--db`; undefined: `<dataDir>/hubble-auditor.db`. */
   readonly db: string | undefined;
   readonly dataDir: string;
-  /** `--retention` as given (e.g. `14d`); "0" keeps everything. */
-  readonly retention: string;
+  /** Observed history kept, in ms; 0 keeps everything. */
+  readonly retentionMs: number;
   /** The cursor name: the Hubble address, or a fixed name for the demo. */
   readonly source: string;
   readonly log: Logger;
@@ -43,13 +42,12 @@ export function daemonDbPath(db: string | undefined, dataDir: string): string {
  * than letting it run on an empty graph.
  */
 export function openDaemonGraph(options: DaemonGraphOptions): DaemonGraph {
-  const retentionMs = options.retention === "0" ? 0 : parseDuration(options.retention);
-  if (retentionMs === undefined) throw new UsageError(`--retention must be a duration such as 14d, 48h or 0 (keep everything), got "${options.retention}"`);
+  const { retentionMs } = options;
   const path = daemonDbPath(options.db, options.dataDir);
   const store = openGraphStore({ path });
   const log = options.log;
   const cursor = readCursor(store, options.source);
-  log.info({ db: store.file, retention: options.retention, resumeFrom: cursor?.time }, "graph database open");
+  log.info({ db: store.file, retentionMs, resumeFrom: cursor?.time }, "graph database open");
   return {
     store, source: options.source, cursor, retentionMs,
     close: () => {

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import type { Analysis } from "../../api/index.js";
-import type { AuditReport } from "../../audit/index.js";
-import type { AuditorMetrics, NamespaceAuditSummary } from "../../metrics/index.js";
+import type { Analysis } from "../api/index.js";
+import type { AuditReport } from "../audit/index.js";
+import type { AuditorMetrics, NamespaceAuditSummary } from "../metrics/index.js";
 import type { DaemonPolicies } from "./daemon-policies.js";
 
 /** The last periodic audit, as status reports it. */

@@ -1,6 +1,6 @@
 import { AggregatorRegistry } from "prom-client";
-import { createMetrics, startMetricsServer } from "../../metrics/index.js";
-import type { AuditorMetrics, MetricsServer } from "../../metrics/index.js";
+import { createMetrics, startMetricsServer } from "../metrics/index.js";
+import type { AuditorMetrics, MetricsServer } from "../metrics/index.js";
 
 /** The main thread's metrics with their endpoint; the ingest thread's are merged into each scrape. */
 export interface DaemonMetrics {
