@@ -83,6 +83,9 @@ export interface RuleGroup {
   /** Who the values stand for, for the evidence annotation. */
   readonly peers: string[];
   readonly ports: PlannedPort[];
+  /** What `values` and `peers` already hold (values by their JSON): keyed, not scanned, as a DNS server's rule gathers every workload. */
+  readonly seenValues: Set<string>;
+  readonly seenPeers: Set<string>;
 }
 
 /**
@@ -91,16 +94,40 @@ export interface RuleGroup {
  * only another peer of the rule used.
  */
 export function addToGroup(groups: Map<string, RuleGroup>, group: { key: string; field: string; values: readonly unknown[]; peer: string; ports: readonly PlannedPort[] }): void {
-  const g = groups.get(group.key) ?? { key: group.key, field: group.field, values: [], peers: [], ports: [] };
-  groups.set(group.key, g);
-  addUnique(g.values, group.values);
-  if (!g.peers.includes(group.peer)) g.peers.push(group.peer);
+  let g = groups.get(group.key);
+  if (g === undefined) {
+    g = { key: group.key, field: group.field, values: [], peers: [], ports: [], seenValues: new Set(), seenPeers: new Set() };
+    groups.set(group.key, g);
+  }
+  for (const v of group.values) {
+    const key = JSON.stringify(v);
+    if (g.seenValues.has(key)) continue;
+    g.seenValues.add(key);
+    g.values.push(v);
+  }
+  if (!g.seenPeers.has(group.peer)) {
+    g.seenPeers.add(group.peer);
+    g.peers.push(group.peer);
+  }
   g.ports.push(...group.ports);
+}
+
+/** How many peers an evidence annotation names before it counts the rest. */
+export const EVIDENCE_PEERS = 20;
+
+/**
+ * The peers of a rule as its evidence annotation names them: all of them up to
+ * {@link EVIDENCE_PEERS}, then how many more. A rule of a DNS server or a scraper has
+ * thousands of peers; Kubernetes bounds a policy's annotations to 256 KiB in all.
+ */
+export function peersText(peers: readonly string[]): string {
+  if (peers.length <= EVIDENCE_PEERS) return peers.join(",");
+  return `${peers.slice(0, EVIDENCE_PEERS).join(",")} and ${peers.length - EVIDENCE_PEERS} more`;
 }
 
 /** The evidence annotations of a direction's groups. */
 export function groupAnnotations(direction: "ingress" | "egress", groups: readonly RuleGroup[]): [string, string][] {
-  return groups.map((g, i) => evidenceAnnotation(direction, i, g.peers.join(","), g.ports));
+  return groups.map((g, i) => evidenceAnnotation(direction, i, peersText(g.peers), g.ports));
 }
 
 /** Records the traffic of some ports as not allowed in one direction, with the reason (for the replay). */
@@ -116,11 +143,6 @@ export function policyRef(namespace: string, name: string): string {
 /** `TCP/443,UDP/53`: the ports of a rule, for grouping peers that use the same ports into one rule. */
 export function portSignature(ports: readonly PlannedPort[]): string {
   return [...new Set(ports.map((p) => `${p.protocol}/${p.port}`))].sort().join(",");
-}
-
-/** Appends values not yet in `into` (compared as JSON). */
-export function addUnique(into: unknown[], values: readonly unknown[]): void {
-  for (const v of values) if (!into.some((x) => JSON.stringify(x) === JSON.stringify(v))) into.push(v);
 }
 
 /** Whether a port entry is a port-based protocol. */

@@ -1,6 +1,7 @@
 import { cidrContains } from "../cidr.js";
 import type { CompiledL7, CompiledPeer, CompiledPort, CompiledRule, IcmpMatch, UnsupportedPiece } from "../compile/model.js";
-import { selectorMatches } from "../compile/selector.js";
+import { NAMESPACE_KEY, NAMESPACE_LABEL_PREFIX, selectorMatches } from "../compile/selector.js";
+import type { CompiledRequirement } from "../compile/selector.js";
 import type { ConnectionInput, L7Request } from "./endpoint.js";
 import { matchIcmpPort } from "./match-icmp.js";
 import type { PreparedEndpoint } from "./prepare.js";
@@ -64,10 +65,78 @@ interface Part {
   readonly touched: readonly UnsupportedPiece[];
 }
 
+/**
+ * Rules with more peers than this are matched through a {@link PeerIndex}: a DNS server's
+ * ingress rule can list every workload of the cluster, and a scan would then cost
+ * workloads × flows.
+ */
+const INDEX_PEERS = 16;
+
+/**
+ * The peers of a rule, found by label: each selector peer with an `In` requirement (what
+ * matchLabels compiles to) is filed under each `key=value` it accepts, as it cannot match
+ * an endpoint without one of those labels; every other peer (entities, CIDRs, FQDNs,
+ * selectors of only NotIn/Exists/DoesNotExist, unsupported ones) is always a candidate.
+ * Candidates are tried in the rule's order, so the first match and the unknown pieces are
+ * those a scan of all peers finds.
+ */
+interface PeerIndex {
+  readonly byLabel: ReadonlyMap<string, readonly number[]>;
+  readonly always: readonly number[];
+}
+
+const peerIndexes = new WeakMap<readonly CompiledPeer[], PeerIndex>();
+
+/** Keys every peer of a rule tends to share (its namespace, namespace labels, cluster): poor ones to file under. */
+function broad(key: string): boolean {
+  return key === NAMESPACE_KEY || key.startsWith(NAMESPACE_LABEL_PREFIX) || key === "io.cilium.k8s.policy.cluster";
+}
+
+/** The `In` requirement to file a selector under: one of its own labels rather than its namespace's. */
+function fileUnder(requirements: readonly CompiledRequirement[]): CompiledRequirement | undefined {
+  const ins = requirements.filter((r) => r.operator === "In");
+  return ins.find((r) => !broad(r.key)) ?? ins[0];
+}
+
+function peerIndexOf(peers: readonly CompiledPeer[]): PeerIndex {
+  const known = peerIndexes.get(peers);
+  if (known !== undefined) return known;
+  const byLabel = new Map<string, number[]>();
+  const always: number[] = [];
+  peers.forEach((p, at) => {
+    const key = p.kind === "selector" ? fileUnder(p.selector.requirements) : undefined;
+    if (key === undefined) {
+      always.push(at);
+      return;
+    }
+    for (const value of key.values) {
+      const label = `${key.key}=${value}`;
+      const list = byLabel.get(label);
+      if (list === undefined) byLabel.set(label, [at]);
+      else list.push(at);
+    }
+  });
+  const index = { byLabel, always };
+  peerIndexes.set(peers, index);
+  return index;
+}
+
+/** The positions of the peers that may match the endpoint's labels, in the rule's order. */
+function candidatePeers(peers: readonly CompiledPeer[], ctx: MatchContext): number[] {
+  const index = peerIndexOf(peers);
+  const found = new Set(index.always);
+  for (const [key, entries] of ctx.peer.labels.index) {
+    for (const e of entries) for (const at of index.byLabel.get(`${key}=${e.value}`) ?? []) found.add(at);
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
 function matchPeers(peers: readonly CompiledPeer[] | undefined, ctx: MatchContext): Part {
   if (peers === undefined) return ANY;
   let unknown: UnsupportedPiece[] | undefined;
-  for (const p of peers) {
+  const tried = peers.length > INDEX_PEERS ? candidatePeers(peers, ctx).map((at) => peers[at]) : peers;
+  for (const p of tried) {
+    if (p === undefined) continue;
     const r = matchPeer(p, ctx);
     if (r === "match") return { status: "match", index: p.index, path: p.path, touched: [] };
     if (r === "unknown" && p.kind === "unsupported") (unknown ??= []).push({ construct: p.construct, path: p.path });
