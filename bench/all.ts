@@ -4,7 +4,7 @@
 // holds only the summary table. Exits non-zero only when a benchmark process fails: a missed
 // target is shown in the table, not fatal. Options:
 //   --quick        smaller sizes, for a smoke run
-//   --only a,b     run only these (of ingest, graph, policy, audit, api, startup)
+//   --only a,b     run only these (of ingest, graph, policy, audit, api, analysis, startup)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -27,6 +27,7 @@ const BENCHES: readonly Bench[] = [
   { name: "policy", full: [], quick: ["--flows", "200000"] },
   { name: "audit", full: [], quick: ["--runs", "2"] },
   { name: "api", full: [], quick: ["--flows", "50000", "--preload", "50000", "--rounds", "1", "--rest-seconds", "1"] },
+  { name: "analysis", full: [], quick: ["--sizes", "100,300", "--runs", "1"] },
   { name: "startup", full: [], quick: ["--rounds", "5"] },
 ];
 
