@@ -1,21 +1,16 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { openGraphStore, readCursor } from "../graph/index.js";
-import type { GraphStore, IngestCursor } from "../graph/index.js";
+import { openGraphStore } from "../graph/index.js";
+import type { GraphStore } from "../graph/index.js";
 
 /**
- * The daemon's graph as the main thread holds it: the store it reads for the API (the ingest
- * thread, which writes, opens its own connection), the cursor to resume from, and the
- * retention the ingest thread applies.
+ * The daemon's graph as the main thread holds it: the store it reads for the API. The ingest
+ * thread, which writes, opens its own connection and reads the cursor to resume from.
  */
 export interface DaemonGraph {
   readonly store: GraphStore;
   /** Name of the ingest cursor of the Hubble source. */
   readonly source: string;
-  /** Where the previous run stopped; undefined on a first start. */
-  readonly cursor: IngestCursor | undefined;
-  /** Observed history kept, in ms; 0 keeps everything. */
-  readonly retentionMs: number;
   close(): void;
 }
 
@@ -24,8 +19,6 @@ export interface DaemonGraphOptions {
   /** `--db`; undefined: `<dataDir>/hubble-auditor.db`. */
   readonly db: string | undefined;
   readonly dataDir: string;
-  /** Observed history kept, in ms; 0 keeps everything. */
-  readonly retentionMs: number;
   /** The cursor name: the Hubble address, or a fixed name for the demo. */
   readonly source: string;
   readonly log: Logger;
@@ -42,14 +35,10 @@ export function daemonDbPath(db: string | undefined, dataDir: string): string {
  * than letting it run on an empty graph.
  */
 export function openDaemonGraph(options: DaemonGraphOptions): DaemonGraph {
-  const { retentionMs } = options;
-  const path = daemonDbPath(options.db, options.dataDir);
-  const store = openGraphStore({ path });
-  const log = options.log;
-  const cursor = readCursor(store, options.source);
-  log.info({ db: store.file, retentionMs, resumeFrom: cursor?.time }, "graph database open");
+  const store = openGraphStore({ path: daemonDbPath(options.db, options.dataDir) });
+  options.log.info({ db: store.file }, "graph database open");
   return {
-    store, source: options.source, cursor, retentionMs,
+    store, source: options.source,
     close: () => {
       store.close();
     },

@@ -6,6 +6,6 @@ export { runDaemon } from "./main-thread.js";
 export type { DaemonIo, DaemonSettings } from "./main-thread.js";
 export { KUBERNETES_POLICIES } from "./daemon-policies.js";
 export { DEMO_POLICIES } from "./demo-policies.js";
-export { IngestThread, INGEST_WORKER_URL, addTotals } from "./ingest-thread.js";
+export { IngestThread, addTotals } from "./ingest-thread.js";
 export type { IngestThreadOptions } from "./ingest-thread.js";
 export type { FromIngest, IngestReport, IngestThreadConfig, StreamStateReport, ToIngest } from "./messages.js";

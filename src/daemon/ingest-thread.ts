@@ -15,8 +15,6 @@ export interface IngestThreadOptions {
   readonly log: Logger;
   /** Starts a worker; tests pass their own. Default: the built ingest-worker.js beside this module. */
   readonly spawn?: (config: IngestThreadConfig) => Worker;
-  /** Called on every report (after the handle has taken it). */
-  readonly onReport?: (report: IngestReport) => void;
   /** Called after each crash, before the restart. */
   readonly onCrash?: (err: Error) => void;
   /** First wait before a restart, doubling per crash in a row up to `maxRestartMs`; default 500 ms. */
@@ -160,7 +158,6 @@ export class IngestThread {
         case "report":
           this.report = message;
           this.crashesInARow = 0;
-          this.options.onReport?.(this.latest ?? message);
           break;
         case "metrics": {
           this.lastMetrics = message.json;

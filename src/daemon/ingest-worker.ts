@@ -11,16 +11,13 @@ import type { MessagePort } from "node:worker_threads";
 import { createRootLogger } from "../cli/logger.js";
 import { RetentionRunner, openGraphStore, readCursor } from "../graph/index.js";
 import type { GraphStore } from "../graph/index.js";
-import { openFlowStream } from "../hubble/grpc/index.js";
+import { ALL_FLOWS, openFlowStream } from "../hubble/grpc/index.js";
 import type { FlowStream, FlowStreamState } from "../hubble/grpc/index.js";
 import { IngestSummary, persistFlows } from "../ingest/index.js";
 import type { PersistResult } from "../ingest/index.js";
 import { createMetrics, sqliteFileBytes, tapEvents } from "../metrics/index.js";
 import { isIngestThreadConfig, toIngest } from "./messages.js";
 import type { FromIngest, IngestReport, IngestThreadConfig, StreamStateReport } from "./messages.js";
-
-/** `number` of a GetFlows request for "everything the server still buffers". */
-const ALL_FLOWS = 18446744073709551615n;
 
 function streamReport(state: FlowStreamState): StreamStateReport {
   return {

@@ -78,7 +78,7 @@ export async function runDaemon(settings: DaemonSettings, io: DaemonIo): Promise
     });
     cleanup.push(() => policies.stop());
     const graph = openDaemonGraph({
-      db: settings.db, dataDir: settings.dataDir, retentionMs: settings.retentionMs, log,
+      db: settings.db, dataDir: settings.dataDir, log,
       source: settings.demo ? "hubble:demo" : `hubble:${settings.hubble}`,
     });
     cleanup.push(() => { graph.close(); });
@@ -117,7 +117,7 @@ export async function runDaemon(settings: DaemonSettings, io: DaemonIo): Promise
     // (API requests, audits, scrapes) can hold up reading Hubble.
     const thread = new IngestThread({
       config: {
-        address, tls: settings.tls, db: graph.store.file, source: graph.source, retentionMs: graph.retentionMs,
+        address, tls: settings.tls, db: graph.store.file, source: graph.source, retentionMs: settings.retentionMs,
         reportMs: Math.min(1_000, settings.summaryIntervalSeconds * 1000), rebalanceMs: settings.auditIntervalMs,
       },
       log,

@@ -5,7 +5,7 @@ import { openGraphStore, readCursor } from "../../graph/index.js";
 import type { GraphStore } from "../../graph/index.js";
 import { eventBatches, readFlowFile } from "../../hubble/index.js";
 import type { HubbleEvent } from "../../hubble/index.js";
-import { openFlowStream } from "../../hubble/grpc/index.js";
+import { ALL_FLOWS, openFlowStream } from "../../hubble/grpc/index.js";
 import { IngestSummary } from "../../ingest/index.js";
 import { persistFlows } from "../../ingest/index.js";
 import type { PersistResult } from "../../ingest/index.js";
@@ -65,10 +65,6 @@ export function registerIngestCommand(program: Command, deps: IngestCommandDeps)
       }
     });
 }
-
-/** GetFlows `number` meaning "no limit" (uint64 max). */
-/** `number` asking a Hubble server for every flow its ring buffer still holds. */
-export const ALL_FLOWS = 18446744073709551615n;
 
 interface IngestContext {
   readonly raw: RawOptions;

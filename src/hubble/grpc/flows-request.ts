@@ -18,6 +18,9 @@ export interface FlowsRequest {
   readonly blacklist?: readonly unknown[];
 }
 
+/** `number` asking a Hubble server for every flow its ring buffer still holds (uint64 max). */
+export const ALL_FLOWS = 18446744073709551615n;
+
 /** A FlowFilter that cannot be encoded; `path` points at it, e.g. `whitelist[1].verdict`. */
 export class FlowFilterError extends Error {
   override readonly name = "FlowFilterError";

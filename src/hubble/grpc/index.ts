@@ -7,7 +7,7 @@ export type { HubbleConnectionProblem } from "./errors.js";
 export type { EventQueueOptions } from "./event-queue.js";
 export { FlowStream, openFlowStream } from "./flow-stream.js";
 export type { FlowStreamOptions } from "./flow-stream.js";
-export { FlowFilterError } from "./flows-request.js";
+export { ALL_FLOWS, FlowFilterError } from "./flows-request.js";
 export type { FlowsRequest } from "./flows-request.js";
 export { fetchServerStatus } from "./server-status.js";
 export type { HubbleServerStatus, ServerStatusOptions } from "./server-status.js";
