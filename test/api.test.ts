@@ -11,7 +11,7 @@ import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { pino } from "pino";
-import { Analysis, OPENAPI, createApiApp } from "../src/api/index.js";
+import { Analysis, LocalAnalysisService, OPENAPI, createApiApp } from "../src/api/index.js";
 import { DEMO_POLICIES } from "../src/daemon/index.js";
 import { openGraphStore } from "../src/graph/index.js";
 import { createFlowRun } from "../src/hubble/generate/index.js";
@@ -439,7 +439,7 @@ describe("the OpenAPI document", () => {
     const store = openGraphStore({ path: join(dir, "graph.db") });
     try {
       const analysis = new Analysis({ store, policies: () => undefined, now: Date.now, defaultSince: "7d" });
-      const app = createApiApp({ analysis, store, status: () => { throw new Error("not called"); }, checks: () => [], logger: pino({ level: "silent" }) });
+      const app = createApiApp({ analysis: new LocalAnalysisService(analysis, store), status: () => { throw new Error("not called"); }, checks: () => [], logger: pino({ level: "silent" }) });
       const served = routesOf(app.router).sort();
       const documented = Object.entries(OPENAPI.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`)).sort();
       expect(served).toEqual(documented);

@@ -1,25 +1,20 @@
 import express from "express";
 import type { Express, Request, Response } from "express";
 import type { Logger } from "pino";
-import type { GraphStore } from "../graph/index.js";
-import type { Analysis } from "./analysis.js";
+import type { AnalysisService } from "./analysis-service.js";
 import { bearerAuth } from "./bearer-auth.js";
 import { errorHandler, notFound } from "./error-handler.js";
 import { OPENAPI, parametersOf } from "./openapi.js";
 import { QueryReader } from "./query-reader.js";
 import { ResponseCache } from "./response-cache.js";
-import { addExplainRoute } from "./routes/explain-route.js";
-import { addFindingsRoutes } from "./routes/findings-route.js";
-import { addGraphRoute } from "./routes/graph-route.js";
+import { addAnalysisRoutes } from "./routes/analysis-routes.js";
 import { addHealthRoutes } from "./routes/health-route.js";
-import { addRecommendationRoutes } from "./routes/recommendations-route.js";
-import { addWhatIfRoute } from "./routes/whatif-route.js";
 import type { DaemonStatus, HealthCheck } from "./status.js";
 
 /** What the API reads; the daemon wires the live pieces in. */
 export interface ApiDeps {
-  readonly analysis: Analysis;
-  readonly store: GraphStore;
+  /** Graph, findings, recommendations, what-if and explain: answered by the analysis (in `serve`, its own thread). */
+  readonly analysis: AnalysisService;
   readonly status: () => DaemonStatus;
   readonly checks: () => readonly HealthCheck[];
   readonly logger: Logger;
@@ -59,12 +54,7 @@ export function createApiApp(deps: ApiDeps): Express {
     new QueryReader(req.query, parametersOf("/api/v1/status", "get"));
     res.json(deps.status());
   });
-  addGraphRoute(api, deps.analysis);
-  const cache = new ResponseCache();
-  addFindingsRoutes(api, deps.analysis, cache);
-  addRecommendationRoutes(api, deps.analysis, cache);
-  addWhatIfRoute(api, deps.analysis, limit);
-  addExplainRoute(api, deps.analysis, deps.store);
+  addAnalysisRoutes(api, deps.analysis, new ResponseCache(), limit);
   app.use(api);
   app.use(notFound);
   app.use(errorHandler(deps.logger.child({ module: "api" }), limit));

@@ -21,7 +21,14 @@ export function policySnapshotOf(
   documents: readonly SourceDocument[],
   options: { readonly origin: PolicyOrigin; readonly semantics: SemanticsName; readonly nowMs: number; readonly sourceProblems: number },
 ): PolicySnapshot {
-  const parsed = parsePolicyDocuments(documents);
+  return snapshotOfParsed(parsePolicyDocuments(documents), options);
+}
+
+/** Compiles parsed policies into a snapshot (the analysis thread rebuilds the main thread's snapshot this way). */
+export function snapshotOfParsed(
+  parsed: ParsedPolicies,
+  options: { readonly origin: PolicyOrigin; readonly semantics: SemanticsName; readonly nowMs: number; readonly sourceProblems: number },
+): PolicySnapshot {
   return {
     origin: options.origin, parsed, view: createPolicyView(compilePolicyModel(parsed), { semantics: options.semantics }),
     loadedAtMs: options.nowMs, sourceProblems: options.sourceProblems,

@@ -12,7 +12,7 @@ export interface CachedBody {
  * Encoded responses of the current analysis generation, keyed by request URL. Findings and
  * recommendations change only when a new generation starts, so a repeated request is
  * answered from its encoded bytes instead of being serialized again: the event loop that
- * ingests flows spends almost nothing on it. Bounded by total bytes (oldest entries go
+ * serves the API spends almost nothing on it. Bounded by total bytes (oldest entries go
  * first); a body larger than a quarter of the bound is never kept.
  */
 export class ResponseCache {
@@ -22,8 +22,11 @@ export class ResponseCache {
 
   constructor(private readonly maxBytes = 32 * 1024 * 1024) {}
 
-  /** Sends the cached body for this URL in `generation`, or produces, sends and keeps it. */
-  async send(req: Request, res: Response, generation: number, produce: () => CachedBody | Promise<CachedBody>): Promise<void> {
+  /**
+   * Sends the cached body for this URL in `generation`, or produces and sends it, keeping it
+   * when it belongs to the generation that is current once it is ready.
+   */
+  async send(req: Request, res: Response, generation: number, produce: () => Promise<{ readonly generation: number; readonly body: CachedBody }>): Promise<void> {
     if (generation !== this.generation) {
       this.entries.clear();
       this.bytes = 0;
@@ -32,9 +35,10 @@ export class ResponseCache {
     const key = req.originalUrl;
     let entry = this.entries.get(key);
     if (entry === undefined) {
-      entry = await produce();
-      // The generation may have moved on while an archive was built; keep only what is current.
-      if (generation === this.generation) this.keep(key, entry);
+      const produced = await produce();
+      entry = produced.body;
+      // The generation may have moved on while the answer was computed; keep only what is current.
+      if (produced.generation === this.generation) this.keep(key, entry);
     }
     if (entry.attachment !== undefined) res.attachment(entry.attachment);
     res.type(entry.type).send(entry.body);

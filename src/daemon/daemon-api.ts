@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { Analysis, createApiApp, policyCounts, startApiServer } from "../api/index.js";
-import type { ApiServer, DaemonStatus, HealthCheck } from "../api/index.js";
+import { createApiApp, policyCounts, startApiServer } from "../api/index.js";
+import type { AnalysisService, ApiServer, DaemonStatus, HealthCheck } from "../api/index.js";
 import { toMillis } from "../flows/index.js";
 import { probeGraphStore } from "../graph/index.js";
 import type { IngestReport } from "../daemon/index.js";
@@ -26,7 +26,8 @@ export interface DaemonApiOptions {
   readonly graph: DaemonGraph;
   readonly retention: string;
   readonly policies: DaemonPolicies;
-  readonly analysis: Analysis;
+  /** The analysis thread. */
+  readonly analysis: AnalysisService;
   readonly audit: PeriodicAudit;
   readonly ingest: IngestView;
   readonly log: Logger;
@@ -95,6 +96,6 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
       },
     };
   };
-  const app = createApiApp({ analysis: options.analysis, store: graph.store, status, checks, logger: options.log, token: options.token });
+  const app = createApiApp({ analysis: options.analysis, status, checks, logger: options.log, token: options.token });
   return startApiServer(app, options.listen);
 }

@@ -1,15 +1,16 @@
 /**
- * The daemon's main thread: the policy model, the graph as the API reads it, periodic
- * audits, the HTTP API and /metrics, the demo's replay server; and the ingest thread it
- * starts and stops (see ingest-thread.ts). `serve` parses its flags into
+ * The daemon's main thread: the policy model, the HTTP API and /metrics, the schedule of
+ * periodic audits, the demo's replay server; and the two threads it starts and stops: the
+ * ingest thread (the stream into the graph, see ingest-thread.ts) and the analysis thread
+ * (audits, recommendations and the API's analysis answers, see analysis-thread.ts). `serve` parses its flags into
  * {@link DaemonSettings} and calls {@link runDaemon}.
  */
 import type { Logger } from "pino";
-import { Analysis } from "../api/index.js";
 import type { ApiServer } from "../api/index.js";
 import type { ClientTlsOptions } from "../hubble/grpc/index.js";
 import { formatSummaryLine } from "../ingest/index.js";
 import type { SemanticsName } from "../policy/index.js";
+import { AnalysisThread } from "./analysis-thread.js";
 import { startDaemonApi } from "./daemon-api.js";
 import type { IngestView } from "./daemon-api.js";
 import { openDaemonGraph } from "./daemon-graph.js";
@@ -90,8 +91,16 @@ export async function runDaemon(settings: DaemonSettings, io: DaemonIo): Promise
       cleanup.push(() => metrics.close());
       write(`metrics: ${metrics.server.url}\n`);
     }
-    const analysis = new Analysis({ store: graph.store, policies: () => policies.current(), now: Date.now, defaultSince: settings.auditWindow });
-    const audit = startPeriodicAudit({ analysis, policies, metrics: metrics?.metrics, intervalMs: settings.auditIntervalMs, window: settings.auditWindow, log });
+    // Audits, recommendations and every analysis request run on the analysis thread, over
+    // its own read-only connection: neither the API here nor the ingest thread waits for them.
+    const analysis = new AnalysisThread({
+      config: { db: graph.store.file, defaultSince: settings.auditWindow, semantics: settings.semantics },
+      log,
+      onCrash: () => { metrics?.metrics.instruments.analysisThreadRestarts.inc(); },
+      onRestart: () => { auditRef.current?.request(); },
+    }).start();
+    cleanup.push(() => analysis.stop());
+    const audit = startPeriodicAudit({ refresh: (snapshot) => analysis.refresh(snapshot), policies, metrics: metrics?.metrics, intervalMs: settings.auditIntervalMs, window: settings.auditWindow, log });
     auditRef.current = audit;
     cleanup.push(() => { audit.stop(); });
     const ingest: IngestView = { latest: () => ingestRef.current?.latest };

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import type { Analysis } from "../api/index.js";
-import type { AuditReport } from "../audit/index.js";
-import type { AuditorMetrics, NamespaceAuditSummary } from "../metrics/index.js";
+import type { PolicySnapshot } from "../api/index.js";
+import type { AuditorMetrics } from "../metrics/index.js";
+import type { GenerationReady } from "./analysis-messages.js";
 import type { DaemonPolicies } from "./daemon-policies.js";
 
 /** The last periodic audit, as status reports it. */
@@ -22,27 +22,14 @@ export interface PeriodicAudit {
   stop(): void;
 }
 
-/** Per-namespace audit numbers the metrics keep as gauges. */
-export function namespaceSummaries(report: AuditReport): NamespaceAuditSummary[] {
-  const wouldBeDrops = new Map<string, number>();
-  for (const f of report.findings) {
-    if (f.kind === "would-be-drop") wouldBeDrops.set(f.namespace, (wouldBeDrops.get(f.namespace) ?? 0) + f.evidence.edges.length);
-  }
-  return report.readiness.map((r) => ({
-    namespace: r.namespace,
-    wouldBeDrops: wouldBeDrops.get(r.namespace) ?? 0,
-    unusedAllows: r.findings["unused-allow"] ?? 0,
-    readiness: r.survivingShare,
-  }));
-}
-
 /**
- * Starts the periodic audit: re-read file policies, start a new analysis generation (the
- * API's findings and recommendations), and copy the cluster-wide audit into the metrics.
- * Runs once right away. A failing audit is logged and retried at the next tick.
+ * Starts the periodic audit: re-read file policies, have the analysis start a new generation
+ * with the current model (`refresh`: in `serve`, on the analysis thread, so this thread only
+ * waits), and copy the cluster-wide audit into the metrics. Runs once right away; requests
+ * while one runs coalesce into one more. A failing audit is logged and retried at the next tick.
  */
 export function startPeriodicAudit(options: {
-  readonly analysis: Analysis;
+  readonly refresh: (snapshot: PolicySnapshot | undefined) => Promise<GenerationReady>;
   readonly policies: DaemonPolicies;
   readonly metrics: AuditorMetrics | undefined;
   readonly intervalMs: number;
@@ -67,16 +54,19 @@ export function startPeriodicAudit(options: {
         again = false;
         await options.policies.reload();
         if (stopped) return;
-        const t0 = performance.now();
-        const report = options.analysis.refresh();
-        const seconds = (performance.now() - t0) / 1000;
-        if (report === undefined) continue;
-        last = { atMs: report.generatedAtMs, seconds, findings: report.summary.findings };
-        options.metrics?.observeAudit(namespaceSummaries(report), seconds);
-        log.info({ seconds: Number(seconds.toFixed(3)), findings: report.summary.findings, edges: report.summary.edges }, "audit done");
+        const ready = await options.refresh(options.policies.current());
+        for (const problem of ready.problems) log.warn({ problem, generation: ready.generation }, "analysis problem");
+        const audit = ready.audit;
+        if (audit === undefined) continue;
+        last = { atMs: ready.atMs, seconds: audit.seconds, findings: audit.findings };
+        options.metrics?.observeAudit(audit.namespaces, audit.seconds);
+        log.info({
+          seconds: Number(audit.seconds.toFixed(3)), precomputeSeconds: Number(ready.precomputeSeconds.toFixed(3)),
+          findings: audit.findings, edges: audit.edges, generation: ready.generation,
+        }, "audit done");
       } while (rerun());
     } catch (err) {
-      log.error({ err }, "audit failed; retrying at the next interval");
+      if (!stopped) log.error({ err }, "audit failed; retrying at the next interval");
     } finally {
       running = false;
     }

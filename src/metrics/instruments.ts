@@ -28,6 +28,7 @@ export interface Instruments {
   readonly auditDuration: Histogram;
   readonly auditNamespaces: Gauge;
   readonly ingestThreadRestarts: Counter;
+  readonly analysisThreadRestarts: Counter;
 }
 
 /** Creates and registers the instruments on `registry`. */
@@ -71,6 +72,7 @@ export function createInstruments(registry: Registry): Instruments {
     dbSize: new Gauge({ name: `${p}db_size_bytes`, help: "Size of the graph database, including its write-ahead log.", registers }),
     auditDuration: new Histogram({ name: `${p}audit_duration_seconds`, help: "Duration of periodic audits (graph × policy model).", buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60], registers }),
     ingestThreadRestarts: new Counter({ name: `${p}ingest_thread_restarts_total`, help: "Restarts of the ingest thread after it crashed (each resumes from the stored cursor).", registers }),
+    analysisThreadRestarts: new Counter({ name: `${p}analysis_thread_restarts_total`, help: "Restarts of the analysis thread after it ended unexpectedly (each re-audits at once).", registers }),
     auditNamespaces: new Gauge({ name: `${p}audit_namespaces`, help: "Namespaces in the last audit (including those folded into namespace=\"other\").", registers }),
   };
 }

@@ -1,14 +1,14 @@
-import type { Request, Response, Router } from "express";
 import { policiesToFiles, policiesToYaml } from "../../recommend/index.js";
 import type { Recommendation } from "../../recommend/index.js";
 import type { Analysis, RecommendQuery } from "../analysis.js";
+import type { RequestQuery } from "../analysis-service.js";
 import { archiveOf } from "../archive.js";
 import { HttpError } from "../http-error.js";
 import { isoTime, windowJson } from "../json-times.js";
 import { parametersOf } from "../openapi.js";
 import { QueryReader } from "../query-reader.js";
 import { jsonBody } from "../response-cache.js";
-import type { ResponseCache } from "../response-cache.js";
+import type { CachedBody } from "../response-cache.js";
 
 function recommendQuery(q: QueryReader): RecommendQuery {
   return {
@@ -20,6 +20,11 @@ function recommendQuery(q: QueryReader): RecommendQuery {
   };
 }
 
+/** The recommendation the API's defaults ask for, of one kind: what the daemon computes ahead of requests. */
+export function defaultRecommendQuery(kind: RecommendQuery["kind"]): RecommendQuery {
+  return recommendQuery(new QueryReader({ kind }, parametersOf("/api/v1/recommendations", "get")));
+}
+
 function recommendation(analysis: Analysis, query: RecommendQuery): Recommendation {
   const result = analysis.recommend(query);
   if (!result.ok) {
@@ -29,29 +34,25 @@ function recommendation(analysis: Analysis, query: RecommendQuery): Recommendati
   return result.recommendation;
 }
 
-/** `GET /api/v1/recommendations` (JSON) and `GET /api/v1/recommendations/download` (YAML or tar.gz attachment). */
-export function addRecommendationRoutes(router: Router, analysis: Analysis, cache: ResponseCache): void {
-  router.get("/api/v1/recommendations", async (req: Request, res: Response) => {
-    await cache.send(req, res, analysis.generation, () => {
-      const q = new QueryReader(req.query, parametersOf("/api/v1/recommendations", "get"));
-      const query = recommendQuery(q);
-      const r = recommendation(analysis, query);
-      return jsonBody({
-        generatedAt: isoTime(analysis.asOfMs), window: windowJson(analysis.windowOf(query)),
-        namespace: query.namespace ?? null, kind: query.kind, traffic: r.traffic,
-        policies: r.policies.map((p) => p.object), warnings: r.warnings, refusals: r.refusals, clusters: r.clusters, validation: r.validation,
-      });
-    });
+/** `GET /api/v1/recommendations`: the policies as JSON with their traffic, warnings and validation. */
+export function recommendationsAnswer(analysis: Analysis, query: RequestQuery): CachedBody {
+  const q = new QueryReader(query, parametersOf("/api/v1/recommendations", "get"));
+  const asked = recommendQuery(q);
+  const r = recommendation(analysis, asked);
+  return jsonBody({
+    generatedAt: isoTime(analysis.asOfMs), window: windowJson(analysis.windowOf(asked)),
+    namespace: asked.namespace ?? null, kind: asked.kind, traffic: r.traffic,
+    policies: r.policies.map((p) => p.object), warnings: r.warnings, refusals: r.refusals, clusters: r.clusters, validation: r.validation,
   });
-  router.get("/api/v1/recommendations/download", async (req: Request, res: Response) => {
-    await cache.send(req, res, analysis.generation, async () => {
-      const q = new QueryReader(req.query, parametersOf("/api/v1/recommendations/download", "get"));
-      const query = recommendQuery(q);
-      const format = q.choice("format", ["yaml", "tar"] as const, "yaml");
-      const r = recommendation(analysis, query);
-      const base = `hubble-auditor-${query.namespace ?? "cluster"}-${query.kind}`;
-      if (format === "yaml") return { type: "application/yaml; charset=utf-8", body: policiesToYaml(r.policies), attachment: `${base}.yaml` };
-      return { type: "application/gzip", body: await archiveOf(policiesToFiles(r.policies), { gzip: true }), attachment: `${base}.tar.gz` };
-    });
-  });
+}
+
+/** `GET /api/v1/recommendations/download`: the policies as a YAML or tar.gz attachment. */
+export async function downloadAnswer(analysis: Analysis, query: RequestQuery): Promise<CachedBody> {
+  const q = new QueryReader(query, parametersOf("/api/v1/recommendations/download", "get"));
+  const asked = recommendQuery(q);
+  const format = q.choice("format", ["yaml", "tar"] as const, "yaml");
+  const r = recommendation(analysis, asked);
+  const base = `hubble-auditor-${asked.namespace ?? "cluster"}-${asked.kind}`;
+  if (format === "yaml") return { type: "application/yaml; charset=utf-8", body: policiesToYaml(r.policies), attachment: `${base}.yaml` };
+  return { type: "application/gzip", body: await archiveOf(policiesToFiles(r.policies), { gzip: true }), attachment: `${base}.tar.gz` };
 }

@@ -1,0 +1,41 @@
+import express from "express";
+import type { Request, Response, Router } from "express";
+import type { AnalysisEndpoint, AnalysisService } from "../analysis-service.js";
+import type { ResponseCache } from "../response-cache.js";
+import { JSON_TYPES, YAML_TYPES, whatIfBody } from "./whatif-route.js";
+
+/** The GET endpoints the analysis answers; `cached` ones are kept per generation (see ResponseCache). */
+const GETS: readonly { readonly path: string; readonly endpoint: AnalysisEndpoint; readonly cached: boolean }[] = [
+  // The graph is live (as of the request, not of the generation); explain is one evaluation.
+  { path: "/api/v1/graph", endpoint: "graph", cached: false },
+  { path: "/api/v1/findings", endpoint: "findings", cached: true },
+  { path: "/api/v1/namespaces", endpoint: "namespaces", cached: true },
+  { path: "/api/v1/recommendations", endpoint: "recommendations", cached: true },
+  { path: "/api/v1/recommendations/download", endpoint: "recommendations-download", cached: true },
+  { path: "/api/v1/explain", endpoint: "explain", cached: false },
+];
+
+function send(res: Response, body: { readonly type: string; readonly body: string | Buffer; readonly attachment?: string }): void {
+  if (body.attachment !== undefined) res.attachment(body.attachment);
+  res.type(body.type).send(body.body);
+}
+
+/**
+ * The routes whose answers the analysis computes. This thread only reads the request, asks
+ * the {@link AnalysisService} (in `serve`, another thread) and sends what comes back; repeated
+ * requests of a generation are answered from the cache without asking.
+ */
+export function addAnalysisRoutes(router: Router, analysis: AnalysisService, cache: ResponseCache, limitBytes: number): void {
+  for (const { path, endpoint, cached } of GETS) {
+    router.get(path, async (req: Request, res: Response) => {
+      if (cached) {
+        await cache.send(req, res, analysis.generation, () => analysis.respond({ endpoint, query: req.query }));
+        return;
+      }
+      send(res, (await analysis.respond({ endpoint, query: req.query })).body);
+    });
+  }
+  router.post("/api/v1/whatif", express.text({ type: [...YAML_TYPES, ...JSON_TYPES], limit: limitBytes }), async (req: Request, res: Response) => {
+    send(res, (await analysis.respond({ endpoint: "whatif", query: req.query, body: whatIfBody(req) })).body);
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * The analysis thread of `serve`: audits, recommendations, what-if, explain and graph queries
+ * on a thread of their own, over a read-only connection to the graph (in WAL mode readers
+ * never block the ingest thread's writer, nor it them). The main thread sends a `refresh` per
+ * audit generation, with the policy model when it changed; the thread audits, computes the
+ * default recommendations ahead of any request, and posts `generation`. API requests arrive as
+ * `request` messages and are answered with encoded bodies, so the main thread only sends
+ * bytes. Messages are handled one at a time, in order: answers after a `refresh` belong to
+ * the new generation.
+ */
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import { Analysis, HttpError, answerAnalysisRequest, defaultRecommendQuery, snapshotOfParsed } from "../api/index.js";
+import type { PolicySnapshot } from "../api/index.js";
+import { createRootLogger } from "../cli/logger.js";
+import { openGraphStore } from "../graph/index.js";
+import type { GraphStore } from "../graph/index.js";
+import { isAnalysisThreadConfig, toAnalysis } from "./analysis-messages.js";
+import type { AnalysisThreadConfig, AnswerError, FromAnalysis, GenerationReady, ToAnalysis } from "./analysis-messages.js";
+import { namespaceSummaries } from "./namespace-summaries.js";
+
+/** The recommendation kinds computed ahead of requests, with the API's other defaults. */
+const PRECOMPUTED_KINDS = ["both", "cilium", "networkpolicy"] as const;
+
+function answerError(err: unknown): AnswerError {
+  if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message, ...(err.parameter === undefined ? {} : { parameter: err.parameter }), internal: false };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { status: 500, code: "internal", message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }), internal: true };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Runs the analysis thread on `port`: answers messages until the port closes. */
+export function runAnalysisThread(config: AnalysisThreadConfig, port: MessagePort): void {
+  const post = (message: FromAnalysis): void => { port.postMessage(message); };
+  const log = createRootLogger().child({ module: "analysis-thread" });
+  let store: GraphStore;
+  try {
+    // The main thread has checked and migrated the file already.
+    store = openGraphStore({ path: config.db, access: "read-only", check: "none" });
+  } catch (err) {
+    post({ type: "failed", message: messageOf(err) });
+    return;
+  }
+  let snapshot: PolicySnapshot | undefined;
+  let generation = 0;
+  const analysis = new Analysis({ store, policies: () => snapshot, now: Date.now, defaultSince: config.defaultSince });
+
+  const refresh = (message: Extract<ToAnalysis, { type: "refresh" }>): GenerationReady => {
+    const problems: string[] = [];
+    if (message.policies === null) snapshot = undefined;
+    else if (message.policies !== undefined) {
+      const p = message.policies;
+      snapshot = snapshotOfParsed(p.parsed, { origin: p.origin, semantics: config.semantics, nowMs: p.loadedAtMs, sourceProblems: p.sourceProblems });
+    }
+    generation = message.generation;
+    const t0 = performance.now();
+    let audit: GenerationReady["audit"];
+    try {
+      const report = analysis.refresh();
+      if (report !== undefined) {
+        audit = { seconds: (performance.now() - t0) / 1000, findings: report.summary.findings, edges: report.summary.edges, namespaces: namespaceSummaries(report) };
+      }
+    } catch (err) {
+      problems.push(`audit: ${messageOf(err)}`);
+      log.error({ err }, "audit failed");
+    }
+    // The recommendations the API serves by default, so that no request pays for them.
+    const t1 = performance.now();
+    for (const kind of PRECOMPUTED_KINDS) {
+      try {
+        analysis.recommend(defaultRecommendQuery(kind));
+      } catch (err) {
+        problems.push(`recommend ${kind}: ${messageOf(err)}`);
+        log.error({ err, kind }, "recommendation failed");
+      }
+    }
+    return { type: "generation", generation, atMs: analysis.asOfMs, audit, precomputeSeconds: (performance.now() - t1) / 1000, problems };
+  };
+
+  const handle = async (message: ToAnalysis): Promise<void> => {
+    if (message.type === "refresh") {
+      post(refresh(message));
+      return;
+    }
+    try {
+      const body = await answerAnalysisRequest(analysis, store, message.request);
+      post({ type: "answer", id: message.id, generation, body });
+    } catch (err) {
+      post({ type: "error", id: message.id, error: answerError(err) });
+    }
+  };
+  // One message at a time, in arrival order.
+  let queue = Promise.resolve();
+  port.on("message", (raw: unknown) => {
+    const message = toAnalysis(raw);
+    if (message === undefined) return;
+    queue = queue.then(() => handle(message)).catch((err: unknown) => { log.error({ err }, "analysis message failed"); });
+  });
+  port.on("close", () => { store.close(); });
+  log.debug({ db: store.file }, "analysis thread ready");
+}
+
+if (!isMainThread && parentPort !== null && isAnalysisThreadConfig(workerData)) {
+  runAnalysisThread(workerData, parentPort);
+}
