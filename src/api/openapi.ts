@@ -82,9 +82,12 @@ export const OPENAPI = {
           startedAt: { type: "string", format: "date-time" },
           stream: {
             type: "object",
-            required: ["address", "status", "lastFlowTime", "lagSeconds", "reconnects", "lostEvents"],
+            required: ["address", "status", "lastFlowTime", "lagSeconds", "behindSeconds", "paused", "queued", "reconnects", "lostEvents"],
             properties: {
               address: { type: "string" }, status: { type: "string" }, lastFlowTime: { type: ["string", "null"] }, lagSeconds: { type: ["number", "null"] },
+              behindSeconds: { type: ["number", "null"], description: "flow time between the newest flow received and the newest committed to the graph (how far the writer is behind the stream head)" },
+              paused: { type: "boolean", description: "reading is paused because ingestion is behind (gRPC flow control)" },
+              queued: { type: "integer", description: "events received and waiting for the ingest loop (bounded)" },
               reconnects: { type: "integer" }, lostEvents: { type: "object", additionalProperties: { type: "integer" } }, lastError: { type: ["string", "null"] },
             },
           },

@@ -17,6 +17,15 @@ export interface DaemonStatus {
     readonly lastFlowTime: string | null;
     /** Seconds between now and the newest flow's time; null before the first flow. */
     readonly lagSeconds: number | null;
+    /**
+     * Flow time between the newest flow received and the newest committed to the graph: how
+     * far the writer is behind the stream head; null before the first commit.
+     */
+    readonly behindSeconds: number | null;
+    /** True while reading the stream is paused because ingestion is behind (gRPC flow control). */
+    readonly paused: boolean;
+    /** Events received and waiting for the ingest loop (bounded: reading pauses when full). */
+    readonly queued: number;
     readonly reconnects: number;
     /** Events Hubble reported lost, by source (cumulative over this run). */
     readonly lostEvents: Readonly<Record<string, number>>;

@@ -3,7 +3,8 @@ import { createApiApp, policyCounts, startApiServer } from "../api/index.js";
 import type { AnalysisService, ApiServer, DaemonStatus, HealthCheck } from "../api/index.js";
 import { toMillis } from "../flows/index.js";
 import { probeGraphStore } from "../graph/index.js";
-import type { IngestReport } from "../daemon/index.js";
+import { behindSeconds } from "./messages.js";
+import type { IngestReport } from "./messages.js";
 import { sqliteFileBytes } from "../metrics/index.js";
 import type { DaemonGraph } from "./daemon-graph.js";
 import type { DaemonPolicies } from "./daemon-policies.js";
@@ -82,6 +83,8 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
         address: state?.address ?? "", status: state?.status ?? "starting",
         lastFlowTime: last === undefined ? null : new Date(last).toISOString(),
         lagSeconds: last === undefined ? null : Math.max(0, (Date.now() - last) / 1000),
+        behindSeconds: behindSeconds(state?.lastFlowTime, report?.committedFlowTime) ?? null,
+        paused: state?.paused ?? false, queued: state?.queued ?? 0,
         reconnects: state?.reconnects ?? 0, lostEvents: state?.lostEvents ?? {}, lastError: state?.lastErrorMessage ?? null,
       },
       ingest: {

@@ -11,6 +11,7 @@ import { graphTotals, openGraphStore } from "../graph/index.js";
 import { createFlowRun } from "../hubble/generate/index.js";
 import { CaptureBuilder, ReplayServer, ReplaySource } from "../hubble/replay/index.js";
 import { IngestThread, addTotals } from "./ingest-thread.js";
+import { behindSeconds } from "./messages.js";
 import type { IngestThreadConfig } from "./messages.js";
 
 const WORKER = join(fileURLToPath(new URL(".", import.meta.url)), "../../dist/src/daemon/ingest-worker.js");
@@ -86,8 +87,12 @@ describe.skipIf(!existsSync(WORKER))("the ingest thread", () => {
     const metrics = (await thread.metricsJson()) as { name: string; values: { value: number }[] }[];
     const received = metrics.find((m) => m.name === "hubble_auditor_flows_received_total");
     expect(received?.values.reduce((n, v) => n + v.value, 0)).toBe(flows);
+    expect(metrics.some((m) => m.name === "hubble_auditor_ingest_behind_stream_seconds")).toBe(true);
     await thread.stop();
     const last = thread.latest;
+    // Everything received is committed: the writer is not behind the stream head.
+    expect(last?.committedFlowTime).toBeDefined();
+    expect(behindSeconds(last?.stream.lastFlowTime, last?.committedFlowTime)).toBe(0);
     expect(last?.stream.status).toBe("stopped");
     expect(last?.totals.flows).toBe(flows);
     expect(last?.storedConnections).toBeGreaterThan(0);

@@ -83,7 +83,7 @@ export class IngestThread {
   /** Starts the thread; returns this. */
   start(): this {
     this.starting = {
-      type: "report", totals: NO_TOTALS, skipped: 0, storedConnections: 0, atMs: Date.now(),
+      type: "report", totals: NO_TOTALS, skipped: 0, storedConnections: 0, committedFlowTime: undefined, atMs: Date.now(),
       stream: { status: "connecting", address: this.options.config.address, lastErrorMessage: undefined, reconnects: 0, lastFlowTime: undefined, lostEvents: {}, paused: false, queued: 0 },
     };
     this.launch();

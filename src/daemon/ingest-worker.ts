@@ -16,7 +16,7 @@ import type { FlowStream, FlowStreamState } from "../hubble/grpc/index.js";
 import { IngestSummary, persistFlows } from "../ingest/index.js";
 import type { PersistResult } from "../ingest/index.js";
 import { createMetrics, sqliteFileBytes, tapEvents } from "../metrics/index.js";
-import { isIngestThreadConfig, toIngest } from "./messages.js";
+import { behindSeconds, isIngestThreadConfig, toIngest } from "./messages.js";
 import type { FromIngest, IngestReport, IngestThreadConfig, StreamStateReport } from "./messages.js";
 
 function streamReport(state: FlowStreamState): StreamStateReport {
@@ -52,12 +52,14 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
   let persisted: PersistResult | undefined;
   const report = (): IngestReport => ({
     type: "report", stream: streamReport(stream.state), totals: summary.totals, skipped: persisted?.skipped() ?? 0,
-    storedConnections: persisted?.writer.stats.connections ?? 0, atMs: Date.now(),
+    storedConnections: persisted?.writer.stats.connections ?? 0, committedFlowTime: persisted?.writer.stats.committedTime, atMs: Date.now(),
   });
   const tick = (): void => {
     metrics.observeStream(stream.state);
     metrics.observeDbSize(sqliteFileBytes(store.file));
-    post(report());
+    const r = report();
+    metrics.observeBehind(behindSeconds(r.stream.lastFlowTime, r.committedFlowTime));
+    post(r);
   };
   const reporter = setInterval(tick, config.reportMs);
   const rebalancer = setInterval(() => { metrics.rebalanceNamespaces(); }, config.rebalanceMs);

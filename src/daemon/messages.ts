@@ -2,6 +2,7 @@
  * The messages between the daemon's main thread and its ingest thread. Everything here is
  * plain data (structured clone): no class instances, no functions.
  */
+import { toMillis } from "../flows/index.js";
 import type { Timestamp } from "../flows/index.js";
 import type { FlowStreamStatus } from "../hubble/grpc/index.js";
 import type { IngestTotals } from "../ingest/index.js";
@@ -47,6 +48,8 @@ export interface IngestReport {
   readonly skipped: number;
   /** Connections the writer has stored. */
   readonly storedConnections: number;
+  /** Flow time of the newest flow committed to the graph (with everything before it); undefined before the first commit. */
+  readonly committedFlowTime: Timestamp | undefined;
   /** When the report was made (ms since the epoch). */
   readonly atMs: number;
 }
@@ -63,6 +66,12 @@ export type FromIngest =
 
 /** Messages to the ingest thread. */
 export type ToIngest = { readonly type: "metrics"; readonly id: number } | { readonly type: "stop" };
+
+/** Flow time (seconds) from `committed` to `newest`; undefined until both are known. */
+export function behindSeconds(newest: Timestamp | undefined, committed: Timestamp | undefined): number | undefined {
+  if (newest === undefined || committed === undefined) return undefined;
+  return Math.max(0, (toMillis(newest) - toMillis(committed)) / 1000);
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;

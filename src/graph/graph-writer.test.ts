@@ -118,11 +118,14 @@ describe("GraphWriter", () => {
   it("flushes when a batch reaches its key bound and stores the cursor with the batch", async () => {
     const { store, writer } = setup({ maxKeys: 10 });
     writer.advanceCursor({ time: { seconds: T0 / 1000, nanos: 5 }, flowKey: "uuid-1" });
+    // Advanced, not yet committed.
+    expect(writer.stats.committedTime).toBeUndefined();
     const result = writer.accept(Array.from({ length: 20 }, (_, i) => connection(T0, workload("ns", `w${i}`), api)));
     expect(result).toBeInstanceOf(Promise);
     await result;
     expect(writer.stats.flushes).toBe(1);
     expect(readCursor(store, "test")).toEqual({ time: { seconds: T0 / 1000, nanos: 5 }, flowKey: "uuid-1" });
+    expect(writer.stats.committedTime).toEqual({ seconds: T0 / 1000, nanos: 5 });
     expect(readCursor(store, "other")).toBeUndefined();
   });
 

@@ -1,4 +1,4 @@
-import type { Connection, FlowCount } from "../flows/index.js";
+import type { Connection, FlowCount, Timestamp } from "../flows/index.js";
 import { BatchAggregate } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
 import { GraphStoreError, storeErrorFrom } from "./errors.js";
@@ -29,6 +29,8 @@ export interface GraphWriterStats {
   lastFlushMs: number;
   /** Flushes that failed (busy database) and were retried. */
   retries: number;
+  /** Flow time of the cursor stored by the last flush: everything up to it is committed. */
+  committedTime: Timestamp | undefined;
 }
 
 const RETRY_MS = 250;
@@ -50,7 +52,7 @@ export class GraphWriter {
   private cursorDirty = false;
   private timer: NodeJS.Timeout | undefined;
   private fatal: GraphStoreError | undefined;
-  readonly stats: GraphWriterStats = { flushes: 0, rowsWritten: 0, connections: 0, lastFlushMs: 0, retries: 0 };
+  readonly stats: GraphWriterStats = { flushes: 0, rowsWritten: 0, connections: 0, lastFlushMs: 0, retries: 0, committedTime: undefined };
 
   constructor(
     private readonly store: GraphStore,
@@ -117,6 +119,7 @@ export class GraphWriter {
     this.stats.flushes++;
     this.stats.lastFlushMs = durationMs;
     this.batch = new BatchAggregate();
+    if (cursor !== undefined) this.stats.committedTime = cursor.cursor.time;
     this.cursorDirty = false;
     this.options.onFlush?.({ connections, durationMs });
   }

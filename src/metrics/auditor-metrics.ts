@@ -67,6 +67,11 @@ export class AuditorMetrics {
     if (last !== undefined) this.raiseLastFlow(last);
   }
 
+  /** Sets how far (seconds of flow time) the committed graph is behind the newest flow received; undefined: nothing received yet. */
+  observeBehind(seconds: number | undefined): void {
+    this.instruments.ingestBehind.set(seconds ?? 0);
+  }
+
   /** Records one graph writer flush exactly. */
   observeWriterFlush(flush: WriterFlush): void {
     recordFlush(this.instruments, flush);

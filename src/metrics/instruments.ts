@@ -22,6 +22,7 @@ export interface Instruments {
   readonly relayNodeStatus: Counter<"state">;
   readonly lastFlowTimestamp: Gauge;
   readonly ingestLag: Gauge;
+  readonly ingestBehind: Gauge;
   readonly writerBatchSize: Histogram;
   readonly writerFlushDuration: Histogram;
   readonly dbSize: Gauge;
@@ -57,6 +58,7 @@ export function createInstruments(registry: Registry): Instruments {
     relayNodeStatus: new Counter({ name: `${p}relay_node_status_events_total`, help: "Hubble Relay node status events, by node state.", labelNames: ["state"], registers }),
     lastFlowTimestamp: new Gauge({ name: `${p}last_flow_timestamp_seconds`, help: "Unix time of the newest flow received (0 before the first).", registers }),
     ingestLag: new Gauge({ name: `${p}ingest_lag_seconds`, help: "How far the newest flow of the last batch was behind the daemon's clock when it was processed.", registers }),
+    ingestBehind: new Gauge({ name: `${p}ingest_behind_stream_seconds`, help: "Flow time between the newest flow received and the newest one committed to the graph: how far the writer is behind the stream head.", registers }),
     writerBatchSize: new Histogram({
       name: `${p}writer_batch_size`,
       help: "Connection events per graph writer flush (one SQLite transaction).",
