@@ -125,6 +125,22 @@ describe("AnalysisThread", () => {
     }
   });
 
+  it("answers a request made during a refresh between its steps, before the generation is ready", async () => {
+    const analysis = thread();
+    try {
+      await analysis.refresh(snapshot);
+      const order: string[] = [];
+      const ready = analysis.refresh(snapshot).then((r) => { order.push(`ready ${r.generation}`); });
+      const answered = analysis.respond({ endpoint: "findings", query: { ...WINDOW } }).then((a) => { order.push(`answer ${a.generation}`); });
+      await Promise.all([ready, answered]);
+      // The answer came after the audit step, from the new generation, before its recommendations were done.
+      expect(order).toEqual(["answer 2", "ready 2"]);
+      expect(analysis.generation).toBe(2);
+    } finally {
+      await analysis.stop();
+    }
+  });
+
   it("carries errors across: a bad parameter is the client's 400, no policy model a 503", async () => {
     const analysis = thread();
     try {

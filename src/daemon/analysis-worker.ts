@@ -5,8 +5,9 @@
  * audit generation, with the policy model when it changed; the thread audits, computes the
  * default recommendations ahead of any request, and posts `generation`. API requests arrive as
  * `request` messages and are answered with encoded bodies, so the main thread only sends
- * bytes. Messages are handled one at a time, in order: answers after a `refresh` belong to
- * the new generation.
+ * bytes. Requests come first: they are answered before a pending refresh starts and between
+ * its steps (the audit, each default recommendation), so none waits for a whole generation;
+ * answers given once a refresh has started belong to the new generation.
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
@@ -17,6 +18,9 @@ import { openGraphStore } from "../graph/index.js";
 import type { GraphStore } from "../graph/index.js";
 import { isAnalysisThreadConfig, toAnalysis } from "./analysis-messages.js";
 import type { AnalysisThreadConfig, AnswerError, FromAnalysis, GenerationReady, ToAnalysis } from "./analysis-messages.js";
+
+type RefreshMessage = Extract<ToAnalysis, { type: "refresh" }>;
+type RequestMessage = Extract<ToAnalysis, { type: "request" }>;
 import { namespaceSummaries } from "./namespace-summaries.js";
 
 /** The recommendation kinds computed ahead of requests, with the API's other defaults. */
@@ -48,13 +52,18 @@ export function runAnalysisThread(config: AnalysisThreadConfig, port: MessagePor
   let generation = 0;
   const analysis = new Analysis({ store, policies: () => snapshot, now: Date.now, defaultSince: config.defaultSince });
 
-  const refresh = (message: Extract<ToAnalysis, { type: "refresh" }>): GenerationReady => {
+  /**
+   * One generation, in steps: the audit, then each default recommendation. Between steps the
+   * caller answers the requests that arrived meanwhile, so none waits for more than one step.
+   */
+  function* refresh(message: RefreshMessage): Generator<void, GenerationReady> {
     const problems: string[] = [];
     if (message.policies === null) snapshot = undefined;
     else if (message.policies !== undefined) {
       const p = message.policies;
       snapshot = snapshotOfParsed(p.parsed, { origin: p.origin, semantics: config.semantics, nowMs: p.loadedAtMs, sourceProblems: p.sourceProblems });
     }
+    // From here on, answers are the new generation's (the main thread keeps them once it is ready).
     generation = message.generation;
     const t0 = performance.now();
     let audit: GenerationReady["audit"];
@@ -68,23 +77,22 @@ export function runAnalysisThread(config: AnalysisThreadConfig, port: MessagePor
       log.error({ err }, "audit failed");
     }
     // The recommendations the API serves by default, so that no request pays for them.
-    const t1 = performance.now();
+    let precompute = 0;
     for (const kind of PRECOMPUTED_KINDS) {
+      yield;
+      const t1 = performance.now();
       try {
         analysis.recommend(defaultRecommendQuery(kind));
       } catch (err) {
         problems.push(`recommend ${kind}: ${messageOf(err)}`);
         log.error({ err, kind }, "recommendation failed");
       }
+      precompute += performance.now() - t1;
     }
-    return { type: "generation", generation, atMs: analysis.asOfMs, audit, precomputeSeconds: (performance.now() - t1) / 1000, problems };
-  };
+    return { type: "generation", generation, atMs: analysis.asOfMs, audit, precomputeSeconds: precompute / 1000, problems };
+  }
 
-  const handle = async (message: ToAnalysis): Promise<void> => {
-    if (message.type === "refresh") {
-      post(refresh(message));
-      return;
-    }
+  const answer = async (message: RequestMessage): Promise<void> => {
     try {
       const body = await answerAnalysisRequest(analysis, store, message.request);
       post({ type: "answer", id: message.id, generation, body });
@@ -92,12 +100,43 @@ export function runAnalysisThread(config: AnalysisThreadConfig, port: MessagePor
       post({ type: "error", id: message.id, error: answerError(err) });
     }
   };
-  // One message at a time, in arrival order.
-  let queue = Promise.resolve();
+  // Requests go first: each is answered before the next refresh starts and between its steps.
+  const requests: RequestMessage[] = [];
+  const refreshes: RefreshMessage[] = [];
+  let running = false;
+  const drain = async (): Promise<void> => {
+    for (let r = requests.shift(); r !== undefined; r = requests.shift()) await answer(r);
+  };
+  const pump = async (): Promise<void> => {
+    if (running) return;
+    running = true;
+    try {
+      await drain();
+      for (let next = refreshes.shift(); next !== undefined; next = refreshes.shift()) {
+        const steps = refresh(next);
+        for (let step = steps.next(); ; step = steps.next()) {
+          if (step.done === true) {
+            post(step.value);
+            break;
+          }
+          // Let messages that arrived during the step in, then answer them.
+          await new Promise((resolve) => { setImmediate(resolve); });
+          await drain();
+        }
+        await drain();
+      }
+    } catch (err) {
+      log.error({ err }, "analysis message failed");
+    } finally {
+      running = false;
+    }
+  };
   port.on("message", (raw: unknown) => {
     const message = toAnalysis(raw);
     if (message === undefined) return;
-    queue = queue.then(() => handle(message)).catch((err: unknown) => { log.error({ err }, "analysis message failed"); });
+    if (message.type === "refresh") refreshes.push(message);
+    else requests.push(message);
+    void pump();
   });
   port.on("close", () => { store.close(); });
   log.debug({ db: store.file }, "analysis thread ready");
