@@ -14,14 +14,21 @@
 //         recommendations?kind=cilium one request at a time (closed loop unless --think-ms),
 //         from the moment the API listens until the second capture is in; then the same
 //         load for --rest-seconds more on the finished graph (latency without ingestion).
-// Both phases poll GET status every --poll-ms (own connection); the ingest rate is taken
+//   quiet no API traffic and no audit after the one at start (the rate is taken from when it
+//         is done): ingestion alone;
+// Every phase polls GET status every --poll-ms (own connection); the ingest rate is taken
 // between the daemon's 10% and 90% flow counts, so startup and the final flush are left out.
-// Rounds alternate the order (idle, load; then load, idle) to spread machine drift. The
-// daemon audits every --audit-interval seconds (5 here, 1m by default): each phase then sees
-// several analysis generations, and the first request after each one pays for recomputing.
+// Rounds rotate the order of the phases to spread machine drift. In idle and load the daemon
+// audits every --audit-interval seconds (5 here, 1m by default) on its analysis thread: each
+// phase sees several analysis generations (idle/quiet is the cost of audits to ingestion,
+// load/idle the cost of the API), and the first request after each one goes to the analysis
+// thread. Last, a paced phase: a replay server with Hubble's ring of 4095 events streams a
+// looping capture live at --paced-share (0.7) of the idle rate for --paced-seconds (20), with
+// the API load and audits; Hubble would lose events if the daemon fell a ring behind, and
+// the status's lost-event count says whether it did.
 // Options: --flows N (300000) --preload N (300000) --clients K (8) --rounds R (2)
 //   --workloads W (0: base app) --audit-interval S (5) --think-ms T (0) --rest-seconds S (3)
-//   --poll-ms P (100) --summary-json FILE
+//   --poll-ms P (100) --paced-share F (0.7) --paced-seconds S (20) --summary-json FILE
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +52,7 @@ const { values } = parseArgs({
     clients: { type: "string", default: "8" }, rounds: { type: "string", default: "2" }, workloads: { type: "string", default: "0" },
     "audit-interval": { type: "string", default: "5" }, "think-ms": { type: "string", default: "0" },
     "rest-seconds": { type: "string", default: "3" }, "poll-ms": { type: "string", default: "100" }, "summary-json": { type: "string" },
+    "paced-share": { type: "string", default: "0.7" }, "paced-seconds": { type: "string", default: "20" },
   },
 });
 const flows = Number(values.flows);
@@ -60,7 +68,11 @@ const GENERATOR_RATE = 1000;
 
 const log = (text: string): void => { process.stderr.write(`${text}\n`); };
 
-type Phase = "idle" | "load";
+type Phase = "quiet" | "idle" | "load";
+/** Audit interval of the quiet phase: longer than any phase, so only the audit at start runs. */
+const QUIET_AUDIT_SECONDS = 24 * 3600;
+/** Hubble's default ring buffer, for the paced phase. */
+const HUBBLE_RING = 4095;
 
 interface PhaseResult {
   readonly phase: Phase;
@@ -73,6 +85,8 @@ interface PhaseResult {
   readonly loadSeconds: number;
   /** CPU seconds this process (the load clients) used during the load. */
   readonly clientCpuSeconds: number;
+  /** Audit generations the status showed while ingesting. */
+  readonly audits: number;
 }
 
 const work = mkdtempSync(join(tmpdir(), "hubble-auditor-bench-api-"));
@@ -99,23 +113,72 @@ async function main(): Promise<void> {
     const seeded = await seedGraph({ capture: first, db: seedDb, source: `hubble:${replay.address}` });
     log(`stored the first capture: ${fmt(seeded.flows)} flows, ${fmt(seeded.connections)} connections`);
     const results: PhaseResult[] = [];
+    const phases: readonly Phase[] = ["quiet", "idle", "load"];
     for (let round = 1; round <= rounds; round++) {
-      const order: readonly Phase[] = round % 2 === 1 ? ["idle", "load"] : ["load", "idle"];
+      const order = phases.map((_, i) => phases[(i + round - 1) % phases.length] as Phase);
       for (const phase of order) {
         const r = await runPhase(phase, { seedDb, hubble: replay.address, policies, db: join(work, `graph-${round}-${phase}.db`) });
         results.push(r);
         log(`round ${round}/${rounds} ${phase}: ${fmt(r.rate.flowsPerSecond)} flows/s${phase === "load" ? `, ${r.during.map((e) => `${e.path} ${e.latenciesMs.length} requests p50 ${percentile(e.latenciesMs, 50).toFixed(1)} ms`).join(", ")}` : ""}`);
       }
     }
-    report(results, seeded);
+    const pacedRate = Number(values["paced-share"]) * median(results.filter((r) => r.phase === "idle").map((r) => r.rate.flowsPerSecond));
+    const paced = await runPaced({ seedDb, second, policies, db: join(work, "graph-paced.db"), rate: pacedRate });
+    log(`paced at ${fmt(pacedRate)} events/s: ${fmt(paced.flowsPerSecond)} flows/s read, ${fmt(paced.lostEvents)} events lost`);
+    report(results, seeded, paced);
   } finally {
     await replay.stop();
   }
 }
 
+interface PacedResult {
+  readonly rate: number;
+  readonly flowsPerSecond: number;
+  readonly lostEvents: number;
+  readonly maxBehindSeconds: number;
+  readonly audits: number;
+  readonly during: readonly EndpointLoad[];
+  readonly seconds: number;
+  readonly peakRssMb: number;
+}
+
+/** The paced phase: a live, looping replay with Hubble's ring, the API load and audits. */
+async function runPaced(o: { seedDb: string; second: string; policies: string; db: string; rate: number }): Promise<PacedResult> {
+  const replay = await startReplayProcess(o.second, HUBBLE_RING, { rate: o.rate });
+  copyGraph(o.seedDb, o.db);
+  const daemon = await startDaemon({ hubble: replay.address, policies: [o.policies], db: o.db, auditIntervalSeconds: Number(values["audit-interval"]) });
+  const controller = new AbortController();
+  const during = runLoad({ api: daemon.api, paths: ENDPOINTS, clients, signal: controller.signal, thinkMs });
+  try {
+    const seconds = Number(values["paced-seconds"]);
+    const followed = await followIngest({
+      api: daemon.api, target: Number.POSITIVE_INFINITY, durationMs: seconds * 1000, intervalMs: Number(values["poll-ms"]), cpuSeconds: () => daemon.cpuSeconds(),
+      stopReason: () => { const exit = daemon.exited(); return exit === undefined ? undefined : `daemon exited (${exit}) while ingesting`; },
+    });
+    controller.abort();
+    if (followed.failure !== undefined) throw new Error(`paced phase: ${followed.failure}`);
+    const s = followed.samples;
+    // The rate over the second half (the ring's backlog is read first).
+    const half = s.filter((x) => x.atMs >= (s[0]?.atMs ?? 0) + (seconds * 1000) / 2);
+    const a = half[0];
+    const b = half.at(-1);
+    const flowsPerSecond = a === undefined || b === undefined || b.atMs === a.atMs ? Number.NaN : ((b.flows - a.flows) * 1000) / (b.atMs - a.atMs);
+    return {
+      rate: o.rate, flowsPerSecond, lostEvents: s.at(-1)?.lostEvents ?? 0, maxBehindSeconds: Math.max(0, ...s.map((x) => x.behindSeconds ?? 0)),
+      audits: new Set(s.map((x) => x.auditAt).filter((x) => x !== null)).size, during: await during, seconds, peakRssMb: daemon.peakRssMb(),
+    };
+  } finally {
+    controller.abort();
+    await during.catch(() => []);
+    await daemon.stop();
+    await replay.stop();
+    for (const f of [o.db, `${o.db}-wal`, `${o.db}-shm`]) rmSync(f, { force: true });
+  }
+}
+
 async function runPhase(phase: Phase, o: { seedDb: string; hubble: string; policies: string; db: string }): Promise<PhaseResult> {
   copyGraph(o.seedDb, o.db);
-  const daemon = await startDaemon({ hubble: o.hubble, policies: [o.policies], db: o.db, auditIntervalSeconds: Number(values["audit-interval"]) });
+  const daemon = await startDaemon({ hubble: o.hubble, policies: [o.policies], db: o.db, auditIntervalSeconds: phase === "quiet" ? QUIET_AUDIT_SECONDS : Number(values["audit-interval"]) });
   const controller = new AbortController();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -131,7 +194,10 @@ async function runPhase(phase: Phase, o: { seedDb: string; hubble: string; polic
       const none = (followed.samples.at(-1)?.flows ?? 0) === 0 ? " (no flow at all: did the daemon resume from the seeded cursor?)" : "";
       throw new Error(`${phase} phase: ${followed.failure}${none}`);
     }
-    const rate = windowRate(followed.samples, flows * 0.1, flows * 0.9);
+    // Quiet: from when the audit at start is done (no analysis runs after it).
+    const audited = phase === "quiet" ? (followed.samples.find((x) => x.auditAt !== null)?.flows ?? flows) : 0;
+    const rate = windowRate(followed.samples, Math.max(flows * 0.1, audited), flows * 0.9);
+    const audits = new Set(followed.samples.map((x) => x.auditAt).filter((x) => x !== null)).size;
     const duringLoad = await during;
     const loadSeconds = (performance.now() - t0) / 1000;
     const clientCpu = process.cpuUsage(cpu0);
@@ -143,7 +209,7 @@ async function runPhase(phase: Phase, o: { seedDb: string; hubble: string; polic
     }
     const peakRssMb = daemon.peakRssMb();
     const exit = await daemon.stop();
-    return { phase, rate, peakRssMb, exit, during: duringLoad, rest, loadSeconds, clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6 };
+    return { phase, rate, peakRssMb, exit, during: duringLoad, rest, loadSeconds, clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6, audits };
   } finally {
     controller.abort();
     await during.catch(() => []);
@@ -174,7 +240,7 @@ function table(rows: readonly (readonly string[])[]): string[] {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
 }
 
-function report(results: readonly PhaseResult[], seeded: { flows: number; connections: number }): void {
+function report(results: readonly PhaseResult[], seeded: { flows: number; connections: number }, paced: PacedResult): void {
   const of = (phase: Phase): PhaseResult[] => results.filter((r) => r.phase === phase);
   const rateOf = (phase: Phase): number => median(of(phase).map((r) => r.rate.flowsPerSecond));
   const phaseRow = (phase: Phase, name: string): string[] => {
@@ -182,12 +248,14 @@ function report(results: readonly PhaseResult[], seeded: { flows: number; connec
     const rates = rs.map((r) => r.rate.flowsPerSecond);
     return [
       name, fmt(median(rates)), `${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}`, median(rs.map((r) => r.rate.cpuUsPerFlow)).toFixed(1),
-      median(rs.map((r) => r.rate.cores)).toFixed(2), fmt(Math.max(...rs.map((r) => r.peakRssMb))),
+      median(rs.map((r) => r.rate.cores)).toFixed(2), fmt(Math.max(...rs.map((r) => r.peakRssMb))), fmt(median(rs.map((r) => r.audits))),
     ];
   };
+  const quiet = rateOf("quiet");
   const idle = rateOf("idle");
   const loaded = rateOf("load");
   const ratio = loaded / idle;
+  const auditRatio = idle / quiet;
   const endpointRows: string[][] = [["endpoint", "while", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms", "KB/response"]];
   const stats = new Map<string, { p50: number; p99: number; errors: number }>();
   for (const [period, label] of [["during", "ingesting"], ["rest", "ingest done"]] as const) {
@@ -213,14 +281,17 @@ function report(results: readonly PhaseResult[], seeded: { flows: number; connec
     [
       `bench:api  graph preloaded with ${fmt(seeded.flows)} flows (${fmt(seeded.connections)} connections); each phase streams ${fmt(flows)} more over loopback gRPC; ${rounds} round(s); ${clients} closed-loop clients${thinkMs > 0 ? ` with ${thinkMs} ms think time` : ""}`,
       ...table([
-        ["daemon ingest (10%–90% of the flows)", "flows/s (median)", "min–max", "daemon CPU µs/flow", "daemon cores", "daemon peak RSS MB"],
-        phaseRow("idle", "no API load"),
-        phaseRow("load", `${clients} API clients`),
+        ["daemon ingest (10%–90% of the flows)", "flows/s (median)", "min–max", "daemon CPU µs/flow", "daemon cores", "daemon peak RSS MB", "audits seen"],
+        phaseRow("quiet", "no API load, no audits"),
+        phaseRow("idle", `no API load, audits every ${values["audit-interval"]}s`),
+        phaseRow("load", `${clients} API clients, audits every ${values["audit-interval"]}s`),
       ]),
-      `ratio with/without API load = ${ratio.toFixed(2)}`,
+      `ratio with/without API load = ${ratio.toFixed(2)} · with/without audits = ${auditRatio.toFixed(2)}`,
       ...table(endpointRows),
       ...firstErrors,
       `load clients (this process) used ${clientCores.toFixed(2)} cores while ingesting`,
+      `paced: ${fmt(paced.rate)} events/s live (${values["paced-share"]} of idle) from a ring of ${HUBBLE_RING} for ${paced.seconds} s with the API load and ${paced.audits} audits: read ${fmt(paced.flowsPerSecond)} flows/s (second half), ${fmt(paced.lostEvents)} events lost, writer at most ${paced.maxBehindSeconds.toFixed(1)} s behind the stream head, peak RSS ${fmt(paced.peakRssMb)} MB`,
+      ...paced.during.map((e) => `  paced ${e.path}: ${fmt(e.latenciesMs.length)} requests, ${fmt(e.errors)} errors, p50 ${percentile(e.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(e.latenciesMs, 99).toFixed(1)} ms, max ${Math.max(0, ...e.latenciesMs).toFixed(1)} ms`),
       ...(unclean.length > 0 ? [`daemon did not exit 0 on SIGTERM: ${unclean.join(", ")}`] : []),
       `load average: ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${availableParallelism()} CPUs`,
       "",
@@ -230,6 +301,9 @@ function report(results: readonly PhaseResult[], seeded: { flows: number; connec
     infoRow("ingest, no API load", idle, "flows/s"),
     infoRow(`ingest, ${clients} API clients`, loaded, "flows/s"),
     infoRow("ingest with/without API load", ratio, "ratio"),
+    infoRow("ingest, no API load, no audits", quiet, "flows/s"),
+    infoRow("ingest with/without audits", auditRatio, "ratio"),
+    atMostRow("events lost, paced replay with API load", paced.lostEvents, "events", 0),
   ];
   for (const path of ENDPOINTS) {
     const s = stats.get(path);

@@ -15,12 +15,19 @@ export interface ProgressSample {
   readonly stream: string;
   /** Daemon CPU seconds when the answer arrived. */
   readonly cpuSeconds: number;
+  /** When the daemon's last audit ran (null before the first). */
+  readonly auditAt: string | null;
+  /** Events Hubble reported lost so far. */
+  readonly lostEvents: number;
+  /** How far the committed graph was behind the newest flow received (flow time, s). */
+  readonly behindSeconds: number | null;
 }
 
 /** The part of the status document the benchmark reads. */
 interface Status {
-  readonly ingest: { readonly flows: number; readonly connections: number };
-  readonly stream: { readonly status: string };
+  readonly ingest: { readonly flows: number; readonly connections: number; readonly lostEvents?: number };
+  readonly stream: { readonly status: string; readonly behindSeconds?: number | null };
+  readonly audit?: { readonly lastRunAt?: string | null };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -38,6 +45,8 @@ export interface FollowOptions {
   readonly api: URL;
   /** Flows (counted by the daemon since it started) at which ingestion is complete. */
   readonly target: number;
+  /** Stop (successfully) after this long instead, whatever the count (a paced, endless stream). */
+  readonly durationMs?: number;
   readonly intervalMs: number;
   /** Give up when the count has not moved for this long (default 30 s). */
   readonly stallMs?: number;
@@ -63,6 +72,7 @@ export async function followIngest(options: FollowOptions): Promise<FollowResult
   const samples: ProgressSample[] = [];
   const stallMs = options.stallMs ?? 30_000;
   let movedAt = performance.now();
+  const started = movedAt;
   try {
     for (;;) {
       const stop = options.stopReason?.();
@@ -72,11 +82,12 @@ export async function followIngest(options: FollowOptions): Promise<FollowResult
       if (!isStatus(body)) return { samples, failure: `GET status answered ${r.status} with an unexpected document: ${(r.body ?? "").slice(0, 200)}` };
       const sample: ProgressSample = {
         atMs: (r.sentAt + r.doneAt) / 2, flows: body.ingest.flows, connections: body.ingest.connections,
-        stream: body.stream.status, cpuSeconds: options.cpuSeconds(),
+        stream: body.stream.status, cpuSeconds: options.cpuSeconds(), auditAt: body.audit?.lastRunAt ?? null,
+        lostEvents: body.ingest.lostEvents ?? 0, behindSeconds: body.stream.behindSeconds ?? null,
       };
       const previous = samples.at(-1);
       samples.push(sample);
-      if (sample.flows >= options.target) return { samples, failure: undefined };
+      if (options.durationMs !== undefined ? r.doneAt - started >= options.durationMs : sample.flows >= options.target) return { samples, failure: undefined };
       if (previous === undefined || sample.flows > previous.flows) movedAt = r.doneAt;
       else if (r.doneAt - movedAt > stallMs) {
         return { samples, failure: `ingestion stalled at ${sample.flows} of ${options.target} flows (stream ${sample.stream})` };
