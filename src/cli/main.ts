@@ -15,7 +15,7 @@ stdoutClosed.watch(process.stdout, {
 let stderr: DestinationStream | undefined;
 let logger: Promise<Logger> | undefined;
 const rootLogger = (): Promise<Logger> =>
-  (logger ??= import("./logger.js").then(({ createRootLogger, stderrDestination }) => {
+  (logger ??= import("../daemon/logger.js").then(({ createRootLogger, stderrDestination }) => {
     stderr = stderrDestination();
     return createRootLogger(undefined, stderr);
   }));

@@ -13,7 +13,7 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
 import { Analysis, HttpError, answerAnalysisRequest, defaultRecommendQuery, snapshotOfParsed } from "../api/index.js";
 import type { PolicySnapshot } from "../api/index.js";
-import { createRootLogger } from "../cli/logger.js";
+import { createRootLogger } from "./logger.js";
 import { openGraphStore } from "../graph/index.js";
 import type { GraphStore } from "../graph/index.js";
 import { isAnalysisThreadConfig, toAnalysis } from "./analysis-messages.js";

@@ -8,7 +8,7 @@
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
-import { createRootLogger } from "../cli/logger.js";
+import { createRootLogger } from "./logger.js";
 import { RetentionRunner, openGraphStore, readCursor } from "../graph/index.js";
 import type { GraphStore } from "../graph/index.js";
 import { ALL_FLOWS, openFlowStream } from "../hubble/grpc/index.js";
