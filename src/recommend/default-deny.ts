@@ -23,6 +23,25 @@ export function inScope(scope: NamespaceScope, namespace: string): boolean {
 }
 
 /**
+ * The left-out refusals by the cluster and namespace (`<cluster>\0<namespace>`) of the
+ * observed principals they name, each in refusal order and once per namespace: an index,
+ * so a namespace finds its refusals without scanning every refusal against every principal.
+ */
+function leftOutByNamespace(observed: readonly Principal[], leftOut: readonly Refusal[]): ReadonlyMap<string, readonly Refusal[]> {
+  const placesOf = new Map<string, Set<string>>();
+  for (const p of observed) placesOf.set(p.key, (placesOf.get(p.key) ?? new Set()).add(`${p.cluster}\u0000${p.namespace}`));
+  const out = new Map<string, Refusal[]>();
+  for (const r of leftOut) {
+    for (const place of placesOf.get(r.subject) ?? []) {
+      const list = out.get(place);
+      if (list === undefined) out.set(place, [r]);
+      else list.push(r);
+    }
+  }
+  return out;
+}
+
+/**
  * The namespaces that get a namespace-wide default-deny: the ones named (`named`), every
  * observed namespace in scope (`all`), or none. A default-deny isolates every pod of its
  * namespace, including those nobody asked about, so it is never written unasked, and never
@@ -35,11 +54,11 @@ export function defaultDenyNamespaces(scope: NamespaceScope, observed: readonly 
     const wanted = scope.defaultDeny === "all" ? inScope(scope, p.namespace) : scope.named.has(p.namespace);
     if (wanted) candidates.set(`${p.cluster}\u0000${p.namespace}`, { namespace: p.namespace, cluster: p.cluster });
   }
-  const leftOut = refusals.filter((r) => r.kind === kind && r.outcome === "left-out");
+  const cutIn = leftOutByNamespace(observed, refusals.filter((r) => r.kind === kind && r.outcome === "left-out"));
   const out: { namespace: string; cluster: string }[] = [];
   const refused: Refusal[] = [];
   for (const c of [...candidates.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace))) {
-    const cut = leftOut.filter((r) => observed.some((p) => p.key === r.subject && p.namespace === c.namespace && p.cluster === c.cluster));
+    const cut = cutIn.get(`${c.cluster}\u0000${c.namespace}`) ?? [];
     if (cut.length > 0) {
       refused.push({ kind, subject: c.namespace, outcome: "left-out", reason: `default-deny in ${c.namespace} left out: it would cut off ${cut.map((r) => r.subject).join(", ")}, whose own policy could not be written` });
       continue;
@@ -54,10 +73,21 @@ export function defaultDenyNamespaces(scope: NamespaceScope, observed: readonly 
  * namespace with no rule in a direction (nothing observed reached them, or left them).
  */
 export function isolatedWithoutAllow(namespaces: readonly { namespace: string; cluster: string }[], observed: readonly Principal[], planned: readonly PlannedDirection[]): RecommendWarning[] {
+  // Indexes: the principals of each cluster and namespace (in observed order), and which
+  // subject and direction have a rule, so no namespace scans every principal or the plan.
+  const members = new Map<string, Principal[]>();
+  for (const o of observed) {
+    const place = `${o.cluster}\u0000${o.namespace}`;
+    const list = members.get(place);
+    if (list === undefined) members.set(place, [o]);
+    else list.push(o);
+  }
+  const allowed = new Set<string>();
+  for (const pd of planned) if (pd.rules.length > 0) allowed.add(`${pd.subject.key}\u0000${pd.direction}`);
   const out: RecommendWarning[] = [];
   for (const { namespace, cluster } of namespaces) {
-    for (const p of observed.filter((o) => o.namespace === namespace && o.cluster === cluster)) {
-      const bare = (["ingress", "egress"] as const).filter((direction) => !planned.some((pd) => pd.subject.key === p.key && pd.direction === direction && pd.rules.length > 0));
+    for (const p of members.get(`${cluster}\u0000${namespace}`) ?? []) {
+      const bare = (["ingress", "egress"] as const).filter((direction) => !allowed.has(`${p.key}\u0000${direction}`));
       if (bare.length === 0) continue;
       out.push({
         kind: "isolated-without-allow",

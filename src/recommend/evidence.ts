@@ -55,8 +55,14 @@ export function evidenceAnnotation(direction: "ingress" | "egress", index: numbe
     if (e.dropped > 0) counts.push(`including ${e.dropped} dropped (allowed by --include-drops)`);
     parts.push(`${[...new Set(observed.map(portText))].join(" ")}: ${counts.join(", ")}, first ${iso(e.firstSeenMs)}, last ${iso(e.lastSeenMs)}`);
   }
-  const reasons = new Map<string, string[]>();
-  for (const p of addedPorts) reasons.set(p.evidence.added ?? "", [...(reasons.get(p.evidence.added ?? "") ?? []), portText(p)]);
-  for (const [why, list] of reasons) parts.push(`added ${[...new Set(list)].join(" ")}: ${why}`);
+  // Distinct port texts per reason, in first-seen order; a DNS server's rule adds a port per client.
+  const reasons = new Map<string, Set<string>>();
+  for (const p of addedPorts) {
+    const why = p.evidence.added ?? "";
+    const list = reasons.get(why);
+    if (list === undefined) reasons.set(why, new Set([portText(p)]));
+    else list.add(portText(p));
+  }
+  for (const [why, list] of reasons) parts.push(`added ${[...list].join(" ")}: ${why}`);
   return [`${EVIDENCE_PREFIX}/${direction}-${index}`, `${peers} ${parts.join("; ")}`];
 }

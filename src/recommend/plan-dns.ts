@@ -12,9 +12,14 @@ export function hasDns(rule: PlannedRule): boolean {
   return rule.ports.some(isDnsPort);
 }
 
-/** Whether a subject serves DNS: something reached it on port 53. */
-export function servesDns(planned: readonly PlannedDirection[], subjectKey: string): boolean {
-  return planned.some((pd) => pd.subject.key === subjectKey && pd.direction === "ingress" && pd.rules.some(hasDns));
+/**
+ * Keys of the subjects that serve DNS: something reached them on port 53. One pass over
+ * the plan, so asking it of every principal is a set look-up, not a scan of the plan.
+ */
+export function dnsServerKeys(planned: readonly PlannedDirection[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const pd of planned) if (pd.direction === "ingress" && pd.rules.some(hasDns)) out.add(pd.subject.key);
+  return out;
 }
 
 function added(from: RuleEvidence, why: string): RuleEvidence {

@@ -195,7 +195,11 @@ function openToWorld(bucket: Map<string, PeerDraft>, subject: Principal, thresho
   const byPort = new Map<string, string[]>();
   for (const [key, d] of bucket) {
     if (d.peer.kind !== "world") continue;
-    for (const portKey of d.ports.keys()) byPort.set(portKey, [...(byPort.get(portKey) ?? []), key]);
+    for (const portKey of d.ports.keys()) {
+      const keys = byPort.get(portKey);
+      if (keys === undefined) byPort.set(portKey, [key]);
+      else keys.push(key);
+    }
   }
   for (const [portKey, keys] of [...byPort.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (keys.length < threshold) continue;

@@ -3,7 +3,7 @@ import { defaultDenyNamespaces, inScope, isolatedWithoutAllow, isSystemNamespace
 import type { NamespaceScope } from "./default-deny.js";
 import { planRules } from "./plan.js";
 import type { PlanNote, PlannedDirection } from "./plan.js";
-import { addDnsCompanions, servesDns } from "./plan-dns.js";
+import { addDnsCompanions, dnsServerKeys } from "./plan-dns.js";
 import { indexPrincipals } from "./principal.js";
 import type { PrincipalIndex } from "./principal.js";
 import { ciliumDefaultDeny, renderCiliumPolicies } from "./render-cilium-policy.js";
@@ -88,6 +88,7 @@ export function recommendPolicies(graph: ObservedGraph, options: RecommendOption
   const plan = planRules(traffic, index, { inScope: (p) => inScope(scope, p.namespace), publicIngressThreshold: options.publicIngressThreshold ?? PUBLIC_INGRESS_THRESHOLD });
   const planned = addDnsCompanions(plan.planned);
   const namespaceLabels = new Map(index.all.map((p) => [p.namespace, p.workload.namespaceLabels]));
+  const serving = dnsServerKeys(planned);
   const input: RenderInput = {
     planned,
     selectors: new SelectorBook(index),
@@ -97,7 +98,7 @@ export function recommendPolicies(graph: ObservedGraph, options: RecommendOption
     l7: options.l7 ?? false,
     dnsNames: options.dnsNames ?? "pattern",
     semantics,
-    dnsServers: new Set(index.all.filter((p) => servesDns(planned, p.key)).map((p) => p.key)),
+    dnsServers: new Set(index.all.filter((p) => serving.has(p.key)).map((p) => p.key)),
     namespaceLabels,
     multiCluster: index.multiCluster,
   };

@@ -62,7 +62,13 @@ function toPorts(group: RuleGroup, pd: PlannedDirection, job: RenderJob): Record
   const plain: PlannedPort[] = [];
   const out: Record<string, unknown>[] = [];
   const byPort = new Map<string, PlannedPort[]>();
-  for (const p of group.ports) byPort.set(`${p.protocol}/${p.port}`, [...(byPort.get(`${p.protocol}/${p.port}`) ?? []), p]);
+  // Appended in place: a DNS server's group holds a port entry per client.
+  for (const p of group.ports) {
+    const key = `${p.protocol}/${p.port}`;
+    const list = byPort.get(key);
+    if (list === undefined) byPort.set(key, [p]);
+    else list.push(p);
+  }
   // DNS rules make the DNS proxy see the lookups, which toFQDNs rules learn addresses from
   // (docs: security/policy/language, "DNS based"). Never on a DNS server's own egress: its
   // upstream lookups are not what a policy of its clients is about.

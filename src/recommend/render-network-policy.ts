@@ -21,16 +21,38 @@ const METADATA_NAME = "kubernetes.io/metadata.name";
 const API_SERVER_NOTE =
   "egress to the API server is allowed by ipBlock for every address it was seen on; Cilium gives the API server the kube-apiserver identity and CIDR rules do not match in-cluster entities in some setups (docs: security/policy/layer3, cilium/cilium#20550); prefer a CiliumNetworkPolicy with toEntities: [kube-apiserver]";
 
+/** A rendering job of NetworkPolicies, with the index its namespaceSelectors need. */
+interface NetworkPolicyJob extends RenderJob {
+  /** The namespaces of `input.namespaceLabels` carrying each label (by {@link labelKey}): a look-up instead of a scan of every namespace per peer. */
+  readonly namespacesByLabel: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function labelKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}
+
+function namespacesByLabel(namespaceLabels: RenderInput["namespaceLabels"]): ReadonlyMap<string, ReadonlySet<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [ns, labels] of namespaceLabels) {
+    for (const [k, v] of Object.entries(labels)) out.set(labelKey(k, v), (out.get(labelKey(k, v)) ?? new Set()).add(ns));
+  }
+  return out;
+}
+
 /**
  * The namespaceSelector of a peer in another namespace: a label its namespace carries,
  * `kubernetes.io/metadata.name` when the identity shows it (Kubernetes sets it on every
  * namespace since 1.21), else another label only that namespace has among those observed.
  */
-function namespaceSelector(peer: Principal, job: RenderJob, ref: string): Record<string, string> {
+function namespaceSelector(peer: Principal, job: NetworkPolicyJob, ref: string): Record<string, string> {
   const labels = peer.workload.namespaceLabels;
   if (labels[METADATA_NAME] === peer.namespace) return { [METADATA_NAME]: peer.namespace };
+  const carriedElsewhere = (k: string, v: string): boolean => {
+    const carriers = job.namespacesByLabel.get(labelKey(k, v));
+    return carriers !== undefined && (carriers.size > 1 || !carriers.has(peer.namespace));
+  };
   const unique = Object.entries(labels)
-    .filter(([k, v]) => ![...job.input.namespaceLabels.entries()].some(([ns, other]) => ns !== peer.namespace && other[k] === v))
+    .filter(([k, v]) => !carriedElsewhere(k, v))
     .sort(([a], [b]) => a.localeCompare(b))[0];
   if (unique !== undefined) return { [unique[0]]: unique[1] };
   job.warnings.push({
@@ -41,7 +63,7 @@ function namespaceSelector(peer: Principal, job: RenderJob, ref: string): Record
 }
 
 /** The NetworkPolicy peers of a planned rule; a string says why there are none. */
-function peersOf(rule: PlannedRule, pd: PlannedDirection, job: RenderJob, ref: string): { readonly values: readonly Record<string, unknown>[]; readonly label: string; readonly field: string } | string {
+function peersOf(rule: PlannedRule, pd: PlannedDirection, job: NetworkPolicyJob, ref: string): { readonly values: readonly Record<string, unknown>[]; readonly label: string; readonly field: string } | string {
   const { peer } = rule;
   switch (peer.kind) {
     case "workload": {
@@ -85,7 +107,7 @@ function npPorts(ports: readonly PlannedPort[], job: RenderJob): Record<string, 
   return mergePorts(ports, ranges).map((p) => ({ protocol: p.protocol, port: p.port, ...(p.endPort === undefined ? {} : { endPort: p.endPort }) }));
 }
 
-function renderDirection(pd: PlannedDirection, name: string, job: RenderJob): RecommendedPolicy | undefined {
+function renderDirection(pd: PlannedDirection, name: string, job: NetworkPolicyJob): RecommendedPolicy | undefined {
   const ns = pd.subject.namespace;
   const ref = policyRef(ns, name);
   const subject = job.input.selectors.subject(pd.subject, "NetworkPolicy");
@@ -160,7 +182,7 @@ export function networkPolicyDefaultDeny(namespace: string, cluster: string, mul
  */
 export function renderNetworkPolicies(input: RenderInput): RenderedSet {
   const names = policyBaseNames(input.planned);
-  const job: RenderJob = { input, kind: "NetworkPolicy", warnings: [], refusals: [], expected: [] };
+  const job: NetworkPolicyJob = { input, kind: "NetworkPolicy", warnings: [], refusals: [], expected: [], namespacesByLabel: namespacesByLabel(input.namespaceLabels) };
   const policies: RecommendedPolicy[] = [];
   if (input.portRanges && input.semantics === "cilium") {
     job.warnings.push({ kind: "port-range-unsupported", message: "NetworkPolicy port ranges (endPort) are not enforced by Cilium (docs: network/kubernetes/policy); ports are listed one by one" });

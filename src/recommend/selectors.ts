@@ -1,7 +1,7 @@
 import { CLUSTER_LABEL } from "../flows/index.js";
 import type { Principal, PrincipalIndex } from "./principal.js";
 import { describePrincipal } from "./principal.js";
-import { chooseSelector, newPodLabels } from "./workload-selector.js";
+import { chooseSelector, memoK8sLabels, newPodLabels } from "./workload-selector.js";
 import type { OtherSets, SelectorChoice } from "./workload-selector.js";
 
 /** The policy kinds, as the selector rules differ between them. */
@@ -19,9 +19,15 @@ export type PolicyKind = "NetworkPolicy" | "CiliumNetworkPolicy";
 export class SelectorBook {
   private readonly cache = new Map<string, SelectorChoice>();
   private readonly byNamespace = new Map<string, Principal[]>();
+  /** Parsed label sets, shared by every choice of the book. */
+  private readonly labelsOf = memoK8sLabels();
 
   constructor(private readonly index: PrincipalIndex) {
-    for (const p of index.all) this.byNamespace.set(p.namespace, [...(this.byNamespace.get(p.namespace) ?? []), p]);
+    for (const p of index.all) {
+      const list = this.byNamespace.get(p.namespace);
+      if (list === undefined) this.byNamespace.set(p.namespace, [p]);
+      else list.push(p);
+    }
   }
 
   /** The selector of a principal as a policy's subject. */
@@ -48,7 +54,7 @@ export class SelectorBook {
     // matches across the ClusterMesh, and a subject selector then says which cluster's
     // pods the policy is for, so the clusters' sets can be read (and simulated) together.
     const required = this.index.multiCluster && p.cluster !== "" ? { [CLUSTER_LABEL]: p.cluster } : undefined;
-    const choice = chooseSelector({ sets: p.labelSets, others, serviceAccount: kind === "CiliumNetworkPolicy", ...(required === undefined ? {} : { required }) });
+    const choice = chooseSelector({ sets: p.labelSets, others, serviceAccount: kind === "CiliumNetworkPolicy", labelsOf: this.labelsOf, ...(required === undefined ? {} : { required }) });
     this.cache.set(id, choice);
     return choice;
   }

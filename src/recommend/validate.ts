@@ -2,7 +2,7 @@ import { computeOverPermission, createPolicyView } from "../audit/index.js";
 import type { EndpointVariant, Identity } from "../flows/index.js";
 import type { EdgeVariant, ObservedEdge, ObservedGraph } from "../graph/index.js";
 import { compilePolicyModel, endpointFromFlowEndpoint, formatProblem, parsePolicyDocuments } from "../policy/index.js";
-import type { ConnectionInput, Evaluation, L7Request, PolicyEvaluator, PolicyModel, SemanticsName, SourceDocument } from "../policy/index.js";
+import type { ConnectionInput, Evaluation, L7Request, PolicyEvaluator, PolicyModel, SemanticsName, SourceDocument, SourceOrigin } from "../policy/index.js";
 import { templatePath } from "./l7-rules.js";
 import type { ExpectedDrop } from "./render-common.js";
 import type { ExcludedTraffic } from "./traffic.js";
@@ -22,9 +22,13 @@ export interface ReplayInput {
   readonly semantics: SemanticsName;
 }
 
+function originOf(p: RecommendedPolicy, documentIndex: number): SourceOrigin {
+  return { source: "file", file: `${p.namespace}/${p.kind}/${p.name}`, documentIndex };
+}
+
 /** The policy documents of a recommended set, as a file source would hand them to the parser. */
 export function documentsOf(policies: readonly RecommendedPolicy[]): readonly SourceDocument[] {
-  return policies.map((p, documentIndex) => ({ origin: { source: "file", file: `${p.namespace}/${p.kind}/${p.name}`, documentIndex }, object: structuredClone(p.object) }));
+  return policies.map((p, documentIndex) => ({ origin: originOf(p, documentIndex), object: structuredClone(p.object) }));
 }
 
 /**
@@ -32,7 +36,9 @@ export function documentsOf(policies: readonly RecommendedPolicy[]): readonly So
  * every object parses with zero problems and nothing is ignored, else the messages.
  */
 export function compileRecommended(policies: readonly RecommendedPolicy[]): { ok: true; model: PolicyModel } | { ok: false; messages: readonly string[] } {
-  const parsed = parsePolicyDocuments(documentsOf(policies));
+  // The parser only reads the objects and keeps none of them, so they are handed over
+  // uncopied: copies of a large set would all stay live (and be promoted) for the parse.
+  const parsed = parsePolicyDocuments(policies.map((p, documentIndex) => ({ origin: originOf(p, documentIndex), object: p.object })));
   const messages = [...parsed.problems.map(formatProblem), ...parsed.ignored.map((i) => `${i.kind} ${i.name ?? ""}: ${i.note}`)];
   return messages.length > 0 ? { ok: false, messages } : { ok: true, model: compilePolicyModel(parsed) };
 }

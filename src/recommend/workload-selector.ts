@@ -32,6 +32,8 @@ export interface SelectorRequest {
   readonly serviceAccount: boolean;
   /** Labels the selector must carry whatever else it holds (the cluster of a peer in a multi-cluster window). */
   readonly required?: Readonly<Record<string, string>>;
+  /** How label sets are read; undefined: {@link k8sLabels} (callers making many choices pass a {@link memoK8sLabels}). */
+  readonly labelsOf?: (set: readonly string[]) => ReadonlyMap<string, string>;
 }
 
 // The conventional "name of the app" labels first (Kubernetes recommended labels, then the
@@ -60,6 +62,23 @@ export function k8sLabels(set: readonly string[]): ReadonlyMap<string, string> {
     if (l.source === "k8s") out.set(l.key, l.value);
   }
   return out;
+}
+
+/**
+ * {@link k8sLabels} remembered per label set (by the array itself, which is never changed):
+ * every choice in a namespace reads the sets of all its other workloads, so one memo
+ * shared by those choices parses each set once instead of once per choice.
+ */
+export function memoK8sLabels(): (set: readonly string[]) => ReadonlyMap<string, string> {
+  const parsed = new Map<readonly string[], ReadonlyMap<string, string>>();
+  return (set) => {
+    let labels = parsed.get(set);
+    if (labels === undefined) {
+      labels = k8sLabels(set);
+      parsed.set(set, labels);
+    }
+    return labels;
+  };
 }
 
 function selectable(key: string): boolean {
@@ -174,9 +193,10 @@ function exclusions(base: SelectorSpec, wanted: readonly ReadonlyMap<string, str
  * others, so no selector made only of exclusions is ever chosen.
  */
 export function chooseSelector(request: SelectorRequest): SelectorChoice {
-  const wanted = request.sets.map(k8sLabels);
+  const labelsOf = request.labelsOf ?? k8sLabels;
+  const wanted = request.sets.map((s) => labelsOf(s));
   const required = request.required ?? {};
-  const others = request.others.flatMap((o) => o.sets.map(k8sLabels));
+  const others = request.others.flatMap((o) => o.sets.map((s) => labelsOf(s)));
   if (wanted.length === 0) return { ok: false, reason: "no label set was observed" };
   const attempt = (serviceAccount: boolean): SelectorSpec | undefined => {
     const labels = commonLabels(wanted, serviceAccount).filter(([k]) => !(k in required));
@@ -194,7 +214,7 @@ export function chooseSelector(request: SelectorRequest): SelectorChoice {
   if (keepOut !== undefined && Object.keys(all.matchLabels).length + keepOut.length > 0) {
     return { ok: true, selector: { ...all, matchExpressions: keepOut }, via: "expressions" };
   }
-  const alike = request.others.filter((o) => o.sets.some((s) => selectorMatchesSet(all, k8sLabels(s)))).map((o) => o.name);
+  const alike = request.others.filter((o) => o.sets.some((s) => selectorMatchesSet(all, labelsOf(s)))).map((o) => o.name);
   const stable = Object.keys(all.matchLabels).filter((k) => !(k in required) && k !== SERVICE_ACCOUNT_LABEL);
   return {
     ok: false,
