@@ -1,7 +1,7 @@
 // The analysis thread as serve runs it: the built worker (dist, compiled by the suite's global
 // setup) over a read-only connection to a real SQLite file holding the recorded bookinfo
 // captures, with a real policy file; its answers compared with the same analysis run here.
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -105,6 +105,26 @@ describe("AnalysisThread", () => {
       // Something was found in the window, so the comparison compared something.
       const findings = JSON.parse(String((await analysis.respond(REQUESTS[0] as AnalysisRequest)).body.body)) as { total: number };
       expect(findings.total).toBeGreaterThan(0);
+    } finally {
+      await analysis.stop();
+    }
+  });
+
+  it.runIf(process.platform === "linux")("runs below the other threads' CPU priority (nice 10), leaving this thread's alone", async () => {
+    const nices = (): number[] => readdirSync("/proc/self/task").flatMap((t) => {
+      try {
+        // Field 19 of /proc/<pid>/task/<tid>/stat (proc(5)), counted after the command's ")".
+        return [Number(readFileSync(`/proc/self/task/${t}/stat`, "utf8").split(") ")[1]?.split(" ")[16])];
+      } catch {
+        return [];
+      }
+    });
+    const before = nices().filter((n) => n === 10).length;
+    const analysis = thread();
+    try {
+      await analysis.refresh(snapshot);
+      expect(nices().filter((n) => n === 10).length).toBe(before + 1);
+      expect(readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]?.split(" ")[16]).toBe("0");
     } finally {
       await analysis.stop();
     }

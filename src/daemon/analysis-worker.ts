@@ -9,6 +9,7 @@
  * its steps (the audit, each default recommendation), so none waits for a whole generation;
  * answers given once a refresh has started belong to the new generation.
  */
+import { setPriority } from "node:os";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
 import { Analysis, HttpError, answerAnalysisRequest, defaultRecommendQuery, snapshotOfParsed } from "../api/index.js";
@@ -26,6 +27,24 @@ import { namespaceSummaries } from "./namespace-summaries.js";
 /** The recommendation kinds computed ahead of requests, with the API's other defaults. */
 const PRECOMPUTED_KINDS = ["both", "cilium", "networkpolicy"] as const;
 
+/** Niceness of the analysis thread: below ingestion, which loses flows for good when it waits. */
+const ANALYSIS_NICE = 10;
+
+/**
+ * Lowers this thread's CPU priority, so that on a saturated machine the stream and the API
+ * win. On Linux, setpriority(PRIO_PROCESS, 0) applies to the calling thread only (threads have
+ * their own nice value: setpriority(2), "Bugs"); elsewhere it would slow the whole daemon, so
+ * it is left alone there. Lowering needs no privilege; a refusal is only logged.
+ */
+function lowerPriority(log: { debug: (o: object, m: string) => void }): void {
+  if (process.platform !== "linux") return;
+  try {
+    setPriority(0, ANALYSIS_NICE);
+  } catch (err) {
+    log.debug({ err }, "cannot lower the analysis thread's priority");
+  }
+}
+
 function answerError(err: unknown): AnswerError {
   if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message, ...(err.parameter === undefined ? {} : { parameter: err.parameter }), internal: false };
   const e = err instanceof Error ? err : new Error(String(err));
@@ -40,6 +59,7 @@ function messageOf(err: unknown): string {
 export function runAnalysisThread(config: AnalysisThreadConfig, port: MessagePort): void {
   const post = (message: FromAnalysis): void => { port.postMessage(message); };
   const log = createRootLogger().child({ module: "analysis-thread" });
+  lowerPriority(log);
   let store: GraphStore;
   try {
     // The main thread has checked and migrated the file already.
