@@ -40,8 +40,7 @@ export class ResponseCache {
       // The generation may have moved on while the answer was computed; keep only what is current.
       if (produced.generation === this.generation) this.keep(key, entry);
     }
-    if (entry.attachment !== undefined) res.attachment(entry.attachment);
-    res.type(entry.type).send(entry.body);
+    sendBody(res, entry);
   }
 
   private keep(key: string, entry: CachedBody): void {
@@ -56,6 +55,12 @@ export class ResponseCache {
     this.entries.set(key, entry);
     this.bytes += size;
   }
+}
+
+/** Sends a body: its type, and as an attachment when it names a file. */
+export function sendBody(res: Response, body: CachedBody): void {
+  if (body.attachment !== undefined) res.attachment(body.attachment);
+  res.type(body.type).send(body.body);
 }
 
 /** A JSON response body. */

@@ -59,6 +59,16 @@ function thread(options: { onCrash?: () => void; onRestart?: () => void; spawned
   }).start();
 }
 
+/** Runs `body` with a started thread, stopping it after, whatever happens. */
+async function withThread(body: (analysis: AnalysisThread) => Promise<void>): Promise<void> {
+  const analysis = thread();
+  try {
+    await body(analysis);
+  } finally {
+    await analysis.stop();
+  }
+}
+
 /** A body as compared: JSON without the moment it was computed as of (each side has its own clock). */
 function comparable(body: string | Buffer, type: string): unknown {
   if (typeof body !== "string") return type === "application/gzip" ? gunzipSync(body).toString("latin1").replace(/\d{11} \d{11}/g, "") : body.toString("base64");
@@ -84,30 +94,27 @@ const REQUESTS: readonly AnalysisRequest[] = [
 
 describe("AnalysisThread", () => {
   it("answers every analysis endpoint exactly as the analysis does in this thread", async () => {
-    const analysis = thread();
-    try {
-      const ready = await analysis.refresh(snapshot);
-      expect(ready.generation).toBe(1);
-      expect(analysis.generation).toBe(1);
-      expect(ready.audit?.findings).toBeDefined();
-      expect(ready.problems).toEqual([]);
-      const local = new Analysis({ store, policies: () => snapshot, now: Date.now, defaultSince: "7d" });
-      local.refresh();
-      const here = new LocalAnalysisService(local, store);
-      for (const request of REQUESTS) {
-        const [theirs, ours] = await Promise.all([analysis.respond(request), here.respond(request)]);
-        expect(theirs.generation, request.endpoint).toBe(1);
-        expect(theirs.body.type).toBe(ours.body.type);
-        expect(theirs.body.attachment).toBe(ours.body.attachment);
-        expect(Buffer.isBuffer(theirs.body.body)).toBe(Buffer.isBuffer(ours.body.body));
-        expect(comparable(theirs.body.body, theirs.body.type), `${request.endpoint} ${JSON.stringify(request.query)}`).toEqual(comparable(ours.body.body, ours.body.type));
-      }
-      // Something was found in the window, so the comparison compared something.
-      const findings = JSON.parse(String((await analysis.respond(REQUESTS[0] as AnalysisRequest)).body.body)) as { total: number };
-      expect(findings.total).toBeGreaterThan(0);
-    } finally {
-      await analysis.stop();
+    await withThread(async (analysis) => {
+    const ready = await analysis.refresh(snapshot);
+    expect(ready.generation).toBe(1);
+    expect(analysis.generation).toBe(1);
+    expect(ready.audit?.findings).toBeDefined();
+    expect(ready.problems).toEqual([]);
+    const local = new Analysis({ store, policies: () => snapshot, now: Date.now, defaultSince: "7d" });
+    local.refresh();
+    const here = new LocalAnalysisService(local, store);
+    for (const request of REQUESTS) {
+      const [theirs, ours] = await Promise.all([analysis.respond(request), here.respond(request)]);
+      expect(theirs.generation, request.endpoint).toBe(1);
+      expect(theirs.body.type).toBe(ours.body.type);
+      expect(theirs.body.attachment).toBe(ours.body.attachment);
+      expect(Buffer.isBuffer(theirs.body.body)).toBe(Buffer.isBuffer(ours.body.body));
+      expect(comparable(theirs.body.body, theirs.body.type), `${request.endpoint} ${JSON.stringify(request.query)}`).toEqual(comparable(ours.body.body, ours.body.type));
     }
+    // Something was found in the window, so the comparison compared something.
+    const findings = JSON.parse(String((await analysis.respond(REQUESTS[0] as AnalysisRequest)).body.body)) as { total: number };
+    expect(findings.total).toBeGreaterThan(0);
+    });
   });
 
   it.runIf(process.platform === "linux")("runs below the other threads' CPU priority (nice 10), leaving this thread's alone", async () => {
@@ -120,62 +127,50 @@ describe("AnalysisThread", () => {
       }
     });
     const before = nices().filter((n) => n === 10).length;
-    const analysis = thread();
-    try {
-      await analysis.refresh(snapshot);
-      expect(nices().filter((n) => n === 10).length).toBe(before + 1);
-      expect(readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]?.split(" ")[16]).toBe("0");
-    } finally {
-      await analysis.stop();
-    }
+    await withThread(async (analysis) => {
+    await analysis.refresh(snapshot);
+    expect(nices().filter((n) => n === 10).length).toBe(before + 1);
+    expect(readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]?.split(" ")[16]).toBe("0");
+    });
   });
 
   it("holds requests made before the first refresh and answers them from the first generation", async () => {
-    const analysis = thread();
-    try {
-      const early = analysis.respond({ endpoint: "namespaces", query: { ...WINDOW } });
-      await new Promise((r) => setTimeout(r, 50));
-      const ready = analysis.refresh(snapshot);
-      const answer = await early;
-      expect(answer.generation).toBe(1);
-      expect((await ready).generation).toBe(1);
-      expect(JSON.parse(String(answer.body.body))).toHaveProperty("namespaces");
-    } finally {
-      await analysis.stop();
-    }
+    await withThread(async (analysis) => {
+    const early = analysis.respond({ endpoint: "namespaces", query: { ...WINDOW } });
+    await new Promise((r) => setTimeout(r, 50));
+    const ready = analysis.refresh(snapshot);
+    const answer = await early;
+    expect(answer.generation).toBe(1);
+    expect((await ready).generation).toBe(1);
+    expect(JSON.parse(String(answer.body.body))).toHaveProperty("namespaces");
+    });
   });
 
   it("answers a request made during a refresh between its steps, before the generation is ready", async () => {
-    const analysis = thread();
-    try {
-      await analysis.refresh(snapshot);
-      const order: string[] = [];
-      const ready = analysis.refresh(snapshot).then((r) => { order.push(`ready ${r.generation}`); });
-      const answered = analysis.respond({ endpoint: "findings", query: { ...WINDOW } }).then((a) => { order.push(`answer ${a.generation}`); });
-      await Promise.all([ready, answered]);
-      // The answer came after the audit step, from the new generation, before its recommendations were done.
-      expect(order).toEqual(["answer 2", "ready 2"]);
-      expect(analysis.generation).toBe(2);
-    } finally {
-      await analysis.stop();
-    }
+    await withThread(async (analysis) => {
+    await analysis.refresh(snapshot);
+    const order: string[] = [];
+    const ready = analysis.refresh(snapshot).then((r) => { order.push(`ready ${r.generation}`); });
+    const answered = analysis.respond({ endpoint: "findings", query: { ...WINDOW } }).then((a) => { order.push(`answer ${a.generation}`); });
+    await Promise.all([ready, answered]);
+    // The answer came after the audit step, from the new generation, before its recommendations were done.
+    expect(order).toEqual(["answer 2", "ready 2"]);
+    expect(analysis.generation).toBe(2);
+    });
   });
 
   it("carries errors across: a bad parameter is the client's 400, no policy model a 503", async () => {
-    const analysis = thread();
-    try {
-      await analysis.refresh(undefined);
-      await expect(analysis.respond({ endpoint: "recommendations", query: { worldPrefix: "3" } })).rejects.toMatchObject({ status: 400, parameter: "worldPrefix" });
-      await expect(analysis.respond({ endpoint: "findings", query: {} })).rejects.toMatchObject({ status: 503, code: "policies-not-loaded" });
-      const err = await analysis.respond({ endpoint: "recommendations", query: { bogus: "1" } }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(HttpError);
-      // The next generation with a model: findings again.
-      const ready = await analysis.refresh(snapshot);
-      expect(ready.generation).toBe(2);
-      expect((await analysis.respond({ endpoint: "findings", query: {} })).generation).toBe(2);
-    } finally {
-      await analysis.stop();
-    }
+    await withThread(async (analysis) => {
+    await analysis.refresh(undefined);
+    await expect(analysis.respond({ endpoint: "recommendations", query: { worldPrefix: "3" } })).rejects.toMatchObject({ status: 400, parameter: "worldPrefix" });
+    await expect(analysis.respond({ endpoint: "findings", query: {} })).rejects.toMatchObject({ status: 503, code: "policies-not-loaded" });
+    const err = await analysis.respond({ endpoint: "recommendations", query: { bogus: "1" } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    // The next generation with a model: findings again.
+    const ready = await analysis.refresh(snapshot);
+    expect(ready.generation).toBe(2);
+    expect((await analysis.respond({ endpoint: "findings", query: {} })).generation).toBe(2);
+    });
   });
 
   it("restarts after the thread dies: requests meanwhile get a 503, the restart re-audits with the model", async () => {

@@ -1,6 +1,7 @@
 import express from "express";
 import type { Request, Response, Router } from "express";
 import type { AnalysisEndpoint, AnalysisService } from "../analysis-service.js";
+import { sendBody } from "../response-cache.js";
 import type { ResponseCache } from "../response-cache.js";
 import { JSON_TYPES, YAML_TYPES, whatIfBody } from "./whatif-route.js";
 
@@ -15,11 +16,6 @@ const GETS: readonly { readonly path: string; readonly endpoint: AnalysisEndpoin
   { path: "/api/v1/explain", endpoint: "explain", cached: false },
 ];
 
-function send(res: Response, body: { readonly type: string; readonly body: string | Buffer; readonly attachment?: string }): void {
-  if (body.attachment !== undefined) res.attachment(body.attachment);
-  res.type(body.type).send(body.body);
-}
-
 /**
  * The routes whose answers the analysis computes. This thread only reads the request, asks
  * the {@link AnalysisService} (in `serve`, another thread) and sends what comes back; repeated
@@ -32,10 +28,10 @@ export function addAnalysisRoutes(router: Router, analysis: AnalysisService, cac
         await cache.send(req, res, analysis.generation, () => analysis.respond({ endpoint, query: req.query }));
         return;
       }
-      send(res, (await analysis.respond({ endpoint, query: req.query })).body);
+      sendBody(res, (await analysis.respond({ endpoint, query: req.query })).body);
     });
   }
   router.post("/api/v1/whatif", express.text({ type: [...YAML_TYPES, ...JSON_TYPES], limit: limitBytes }), async (req: Request, res: Response) => {
-    send(res, (await analysis.respond({ endpoint: "whatif", query: req.query, body: whatIfBody(req) })).body);
+    sendBody(res, (await analysis.respond({ endpoint: "whatif", query: req.query, body: whatIfBody(req) })).body);
   });
 }
