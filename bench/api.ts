@@ -22,13 +22,17 @@
 // audits every --audit-interval seconds (5 here, 1m by default) on its analysis thread: each
 // phase sees several analysis generations (idle/quiet is the cost of audits to ingestion,
 // load/idle the cost of the API), and the first request after each one goes to the analysis
-// thread. Last, a paced phase: a replay server with Hubble's ring of 4095 events streams a
-// looping capture live at --paced-share (0.7) of the idle rate for --paced-seconds (20), with
-// the API load and audits; Hubble would lose events if the daemon fell a ring behind, and
-// the status's lost-event count says whether it did.
+// thread. Last, a paced phase: a replay server streams a looping capture live at
+// --paced-share (0.7) of the idle rate for --paced-seconds (20), with the API load and
+// audits, from an empty ring as large as Relay in front of --paced-nodes nodes has (each
+// node keeps Hubble's ring of 4095 events; by default one node per 1,500 flows/s, a busy
+// node's rate): Hubble loses events when the daemon falls that far behind, and the status's
+// lost-event count says whether it did, in the first --warmup-seconds (3: the daemon's
+// start, its first audit) and after.
 // Options: --flows N (300000) --preload N (300000) --clients K (8) --rounds R (2)
 //   --workloads W (0: base app) --audit-interval S (5) --think-ms T (0) --rest-seconds S (3)
-//   --poll-ms P (100) --paced-share F (0.7) --paced-seconds S (20) --summary-json FILE
+//   --poll-ms P (100) --paced-share F (0.7) --paced-seconds S (20) --paced-nodes N (rate/1500)
+//   --warmup-seconds S (3) --summary-json FILE
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +57,7 @@ const { values } = parseArgs({
     "audit-interval": { type: "string", default: "5" }, "think-ms": { type: "string", default: "0" },
     "rest-seconds": { type: "string", default: "3" }, "poll-ms": { type: "string", default: "100" }, "summary-json": { type: "string" },
     "paced-share": { type: "string", default: "0.7" }, "paced-seconds": { type: "string", default: "20" },
+    "paced-nodes": { type: "string" }, "warmup-seconds": { type: "string", default: "3" },
   },
 });
 const flows = Number(values.flows);
@@ -71,8 +76,10 @@ const log = (text: string): void => { process.stderr.write(`${text}\n`); };
 type Phase = "quiet" | "idle" | "load";
 /** Audit interval of the quiet phase: longer than any phase, so only the audit at start runs. */
 const QUIET_AUDIT_SECONDS = 24 * 3600;
-/** Hubble's default ring buffer, for the paced phase. */
+/** Hubble's default ring buffer of each node, for the paced phase. */
 const HUBBLE_RING = 4095;
+/** Flows per second of a busy node (above it a node's own perf ring starts to lose events). */
+const NODE_FLOWS_PER_SECOND = 1500;
 
 interface PhaseResult {
   readonly phase: Phase;
@@ -124,7 +131,7 @@ async function main(): Promise<void> {
     }
     const pacedRate = Number(values["paced-share"]) * median(results.filter((r) => r.phase === "idle").map((r) => r.rate.flowsPerSecond));
     const paced = await runPaced({ seedDb, second, policies, db: join(work, "graph-paced.db"), rate: pacedRate });
-    log(`paced at ${fmt(pacedRate)} events/s: ${fmt(paced.flowsPerSecond)} flows/s read, ${fmt(paced.lostEvents)} events lost`);
+    log(`paced at ${fmt(pacedRate)} events/s over ${paced.nodes} nodes' rings: ${fmt(paced.flowsPerSecond)} flows/s read, ${fmt(paced.lostEvents)} events lost (${fmt(paced.warmupLostEvents)} in the warm-up)`);
     report(results, seeded, paced);
   } finally {
     await replay.stop();
@@ -133,6 +140,9 @@ async function main(): Promise<void> {
 
 interface PacedResult {
   readonly rate: number;
+  readonly nodes: number;
+  /** Events lost in the warm-up and in all. */
+  readonly warmupLostEvents: number;
   readonly flowsPerSecond: number;
   readonly lostEvents: number;
   readonly maxBehindSeconds: number;
@@ -144,7 +154,8 @@ interface PacedResult {
 
 /** The paced phase: a live, looping replay with Hubble's ring, the API load and audits. */
 async function runPaced(o: { seedDb: string; second: string; policies: string; db: string; rate: number }): Promise<PacedResult> {
-  const replay = await startReplayProcess(o.second, HUBBLE_RING, { rate: o.rate });
+  const nodes = values["paced-nodes"] === undefined ? Math.max(1, Math.ceil(o.rate / NODE_FLOWS_PER_SECOND)) : Number(values["paced-nodes"]);
+  const replay = await startReplayProcess(o.second, HUBBLE_RING * nodes, { rate: o.rate });
   copyGraph(o.seedDb, o.db);
   const daemon = await startDaemon({ hubble: replay.address, policies: [o.policies], db: o.db, auditIntervalSeconds: Number(values["audit-interval"]) });
   const controller = new AbortController();
@@ -163,8 +174,10 @@ async function runPaced(o: { seedDb: string; second: string; policies: string; d
     const a = half[0];
     const b = half.at(-1);
     const flowsPerSecond = a === undefined || b === undefined || b.atMs === a.atMs ? Number.NaN : ((b.flows - a.flows) * 1000) / (b.atMs - a.atMs);
+    const warmupEnd = (s[0]?.atMs ?? 0) + Number(values["warmup-seconds"]) * 1000;
+    const warmupLostEvents = s.filter((x) => x.atMs <= warmupEnd).at(-1)?.lostEvents ?? 0;
     return {
-      rate: o.rate, flowsPerSecond, lostEvents: s.at(-1)?.lostEvents ?? 0, maxBehindSeconds: Math.max(0, ...s.map((x) => x.behindSeconds ?? 0)),
+      rate: o.rate, nodes, warmupLostEvents, flowsPerSecond, lostEvents: s.at(-1)?.lostEvents ?? 0, maxBehindSeconds: Math.max(0, ...s.map((x) => x.behindSeconds ?? 0)),
       audits: new Set(s.map((x) => x.auditAt).filter((x) => x !== null)).size, during: await during, seconds, peakRssMb: daemon.peakRssMb(),
     };
   } finally {
@@ -290,7 +303,7 @@ function report(results: readonly PhaseResult[], seeded: { flows: number; connec
       ...table(endpointRows),
       ...firstErrors,
       `load clients (this process) used ${clientCores.toFixed(2)} cores while ingesting`,
-      `paced: ${fmt(paced.rate)} events/s live (${values["paced-share"]} of idle) from a ring of ${HUBBLE_RING} for ${paced.seconds} s with the API load and ${paced.audits} audits: read ${fmt(paced.flowsPerSecond)} flows/s (second half), ${fmt(paced.lostEvents)} events lost, writer at most ${paced.maxBehindSeconds.toFixed(1)} s behind the stream head, peak RSS ${fmt(paced.peakRssMb)} MB`,
+      `paced: ${fmt(paced.rate)} events/s live (${values["paced-share"]} of idle) for ${paced.seconds} s with the API load and ${paced.audits} audits, from an empty ring of ${paced.nodes} × ${HUBBLE_RING} (Relay over ${paced.nodes} nodes): read ${fmt(paced.flowsPerSecond)} flows/s (second half), ${fmt(paced.lostEvents - paced.warmupLostEvents)} events lost after the first ${values["warmup-seconds"]} s and ${fmt(paced.warmupLostEvents)} in them, writer at most ${paced.maxBehindSeconds.toFixed(1)} s behind the stream head, peak RSS ${fmt(paced.peakRssMb)} MB`,
       ...paced.during.map((e) => `  paced ${e.path}: ${fmt(e.latenciesMs.length)} requests, ${fmt(e.errors)} errors, p50 ${percentile(e.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(e.latenciesMs, 99).toFixed(1)} ms, max ${Math.max(0, ...e.latenciesMs).toFixed(1)} ms`),
       ...(unclean.length > 0 ? [`daemon did not exit 0 on SIGTERM: ${unclean.join(", ")}`] : []),
       `load average: ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${availableParallelism()} CPUs`,
@@ -303,7 +316,8 @@ function report(results: readonly PhaseResult[], seeded: { flows: number; connec
     infoRow("ingest with/without API load", ratio, "ratio"),
     infoRow("ingest, no API load, no audits", quiet, "flows/s"),
     infoRow("ingest with/without audits", auditRatio, "ratio"),
-    atMostRow("events lost, paced replay with API load", paced.lostEvents, "events", 0),
+    atMostRow("events lost, paced replay with API load, after the warm-up", paced.lostEvents - paced.warmupLostEvents, "events", 0),
+    infoRow("events lost, paced replay, warm-up", paced.warmupLostEvents, "events"),
   ];
   for (const path of ENDPOINTS) {
     const s = stats.get(path);

@@ -19,10 +19,11 @@ export const CLI = new URL("../../src/cli/main.js", import.meta.url).pathname;
  * Starts `hubble-auditor replay --file F` on a free loopback port with a ring of `capacity`
  * (large enough for the whole capture, or Hubble's 4095 for a paced stream that a slow reader
  * falls behind of), and waits until it listens (loading pre-encodes every record). `live`:
- * also replay the capture at `rate` events per second, stamped now, looping.
+ * serve only a live replay of the capture at `rate` events per second, stamped now,
+ * looping, from the first GetFlows call on (the ring starts empty).
  */
 export async function startReplayProcess(file: string, capacity: number, live?: { readonly rate: number }): Promise<ReplayProcess> {
-  const pace = live === undefined ? [] : ["--rate", String(Math.round(live.rate)), "--loop"];
+  const pace = live === undefined ? [] : ["--rate", String(Math.round(live.rate)), "--loop", "--live-only"];
   const child = spawn(process.execPath, [CLI, "replay", "--file", file, "--listen", "127.0.0.1:0", "--capacity", String(capacity), ...pace], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, LOG_LEVEL: "warn" },

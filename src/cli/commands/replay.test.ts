@@ -37,6 +37,7 @@ describe("hubble-auditor replay", () => {
 
   it.each([
     [["--loop"], "--loop needs --rate"],
+    [["--live-only"], "--live-only needs --rate"],
     [["--rate", "fast"], '--rate must be a non-negative number, got "fast"'],
     [["--tls-cert", "a.crt"], "--tls-cert and --tls-key must be given together"],
     [["--tls-client-ca", "ca.crt"], "--tls-client-ca needs --tls-cert and --tls-key"],

@@ -12,6 +12,7 @@ interface RawOptions {
   readonly listen: string;
   readonly rate?: string;
   readonly loop?: boolean;
+  readonly liveOnly?: boolean;
   readonly capacity?: string;
   readonly nodeName: string;
   readonly tlsCert?: string;
@@ -38,6 +39,7 @@ export function registerReplayCommand(program: Command, deps: ReplayCommandDeps)
     .option("--listen <address>", "host:port (port 0 picks a free one) or unix:///path", "127.0.0.1:4245")
     .option("--rate <n>", "also replay the capture live at n events per second, stamped with the current time")
     .option("--loop", "with --rate: start over at the end of the capture, with fresh timestamps")
+    .option("--live-only", "with --rate: the ring starts empty and holds only the live replay (no backlog at the capture's own times)")
     .option("--capacity <n>", "ring buffer capacity (default 4095, or the capture's size when larger)")
     .option("--node-name <name>", "node name reported in GetNodes, Peer/Notify and lost-events notices", "replay-node")
     .option("--tls-cert <file>", "serve TLS with this PEM certificate (needs --tls-key)")
@@ -64,6 +66,7 @@ export function registerReplayCommand(program: Command, deps: ReplayCommandDeps)
 interface Settings {
   rate?: number;
   loop?: boolean;
+  liveOnly?: boolean;
   capacity?: number;
   tls?: ServerTlsOptions;
 }
@@ -74,6 +77,10 @@ function toSettings(raw: RawOptions): Settings {
   if (raw.loop === true) {
     if (!settings.rate) throw new UsageError("--loop needs --rate (a live replay to repeat)");
     settings.loop = true;
+  }
+  if (raw.liveOnly === true) {
+    if (!settings.rate) throw new UsageError("--live-only needs --rate (a live replay to serve)");
+    settings.liveOnly = true;
   }
   if (raw.capacity !== undefined) settings.capacity = parsePositiveInt("--capacity", raw.capacity);
   if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) throw new UsageError("--tls-cert and --tls-key must be given together");

@@ -85,6 +85,25 @@ describe("GetFlows semantics of the replay server", () => {
     expect(live[0]?.time.seconds).toBeGreaterThanOrEqual(Math.floor(started / 1000));
   });
 
+  it("serves only the live replay with liveOnly: the ring starts empty", async () => {
+    const started = Date.now();
+    const source = new ReplaySource(captureFromJson(captureRecords(CAPTURES[0])), { rate: 4000, liveOnly: true });
+    expect(source.ring.size).toBe(0);
+    expect(source.ring.capacity).toBe(4095);
+    const server = new ReplayServer(source, { listen: "127.0.0.1:0" });
+    replay = { source, server, address: await server.listen(), close: () => server.close() };
+    source.start();
+    // Nothing is replayed before a reader comes.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(source.ring.nextSeq).toBe(0);
+    const stream = openFlowStream({ address: replay.address, request: { follow: true, since: { seconds: 0, nanos: 0 } } });
+    const got = flowsOf(await consume(stream, (events) => flowsOf(events).length >= 50));
+    source.stop();
+    // Even from the beginning of time, nothing older than the live replay is there.
+    expect(got.every((f) => f.time.seconds >= Math.floor(started / 1000))).toBe(true);
+    expect(got.slice(0, 50).map(withoutTime)).toEqual(flows.slice(0, 50).map(withoutTime));
+  });
+
   it("loops the capture with fresh timestamps", async () => {
     // A ring large enough that a slow (busy) machine cannot make the follower lose events.
     const address = await serve({ rate: 5000, loop: true, capacity: 100_000 });

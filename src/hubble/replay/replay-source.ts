@@ -12,10 +12,16 @@ export interface ReplaySourceOptions {
   /** Start the capture over at its end (fresh timestamps) instead of stopping. */
   readonly loop?: boolean;
   /**
-   * Ring capacity; undefined means Hubble's 4095, or the capture's size when larger, so the
-   * whole capture is buffered at start.
+   * Ring capacity; undefined means Hubble's 4095, or the capture's size when larger (and not
+   * `liveOnly`), so the whole capture is buffered at start.
    */
   readonly capacity?: number;
+  /**
+   * With a `rate`: the ring starts empty and holds only what the live replay appends, which
+   * begins with the first GetFlows call: the reader meets a node streaming at that rate,
+   * with no backlog at the capture's original times and none built up before it connected.
+   */
+  readonly liveOnly?: boolean;
   /** Wall clock in ms; Date.now when undefined. */
   readonly now?: () => number;
 }
@@ -42,6 +48,9 @@ export class ReplaySource {
   private liveIndex = 0;
   private liveSent = 0;
   private liveDone = false;
+  private readonly liveOnly: boolean;
+  /** liveOnly: started, waiting for the first subscriber. */
+  private armed = false;
 
   constructor(
     private readonly capture: Capture,
@@ -49,12 +58,25 @@ export class ReplaySource {
   ) {
     this.now = options.now ?? Date.now;
     this.startedMs = this.now();
-    this.ring = new RingBuffer(options.capacity ?? Math.max(DEFAULT_RING_CAPACITY, capture.records.length));
-    for (const record of capture.records) this.append(record.bytes, record);
+    this.liveOnly = options.liveOnly === true && (options.rate ?? 0) > 0;
+    this.ring = new RingBuffer(options.capacity ?? (this.liveOnly ? DEFAULT_RING_CAPACITY : Math.max(DEFAULT_RING_CAPACITY, capture.records.length)));
+    if (!this.liveOnly) for (const record of capture.records) this.append(record.bytes, record);
+    // A live replay re-stamps every record it sends: split them all now, before the server
+    // listens, so that sending only writes the new times.
+    if ((options.rate ?? 0) > 0) for (const record of capture.records) record.stampTemplate();
   }
 
-  /** Starts live replay when a rate was given. */
+  /** Starts live replay when a rate was given (with `liveOnly`, at the first subscriber). */
   start(): void {
+    if (this.liveOnly && this.listeners.size === 0) {
+      this.armed = true;
+      return;
+    }
+    this.startLive();
+  }
+
+  private startLive(): void {
+    this.armed = false;
     const rate = this.options.rate ?? 0;
     if (rate <= 0 || this.timer || this.capture.records.length === 0) return;
     const startMs = this.now();
@@ -68,6 +90,7 @@ export class ReplaySource {
 
   /** Stops live replay. The buffer keeps its contents. */
   stop(): void {
+    this.armed = false;
     clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -80,6 +103,7 @@ export class ReplaySource {
   /** Calls `listener` after new events were appended; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
+    if (this.armed) this.startLive();
     return () => this.listeners.delete(listener);
   }
 

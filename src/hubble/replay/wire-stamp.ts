@@ -52,8 +52,18 @@ function lastField(list: readonly Field[], number: number): Field | undefined {
   return undefined;
 }
 
+/** The bytes of every field but `drop`: a view when they are contiguous (the usual case), else a copy. */
 function without(bytes: Uint8Array, list: readonly Field[], drop: number): Buffer {
-  return Buffer.concat(list.filter((f) => f.number !== drop).map((f) => bytes.subarray(f.start, f.end)));
+  const ranges: [number, number][] = [];
+  for (const f of list) {
+    if (f.number === drop) continue;
+    const last = ranges.at(-1);
+    if (last !== undefined && last[1] === f.start) last[1] = f.end;
+    else ranges.push([f.start, f.end]);
+  }
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (ranges.length === 1 && ranges[0]) return view.subarray(ranges[0][0], ranges[0][1]);
+  return Buffer.concat(ranges.map(([from, to]) => view.subarray(from, to)));
 }
 
 /** Splits an encoded GetFlowsResponse; throws protobufjs' RangeError on malformed bytes. */
@@ -65,46 +75,73 @@ export function stampTemplate(bytes: Uint8Array): StampTemplate {
   return { flowBody: flowBytes ? without(flowBytes, fields(flowBytes), FLOW_TIME) : undefined, rest };
 }
 
-function varint(value: number, out: number[]): void {
+function varintLength(value: number): number {
+  let n = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) n++;
+  return n;
+}
+
+function writeVarint(value: number, out: Buffer, at: number): number {
   let v = value;
+  let i = at;
   while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
+    out[i++] = (v % 0x80) | 0x80;
     v = Math.floor(v / 0x80);
   }
-  out.push(v);
+  out[i++] = v;
+  return i;
 }
 
-function lengthDelimited(field: number, payloadLength: number): number[] {
-  const out: number[] = [];
-  varint(field * 8 + LENGTH_DELIMITED, out);
-  varint(payloadLength, out);
-  return out;
+/** Length of a google.protobuf.Timestamp body (seconds = 1, nanos = 2; zeros omitted). */
+function timestampLength(time: Timestamp): number {
+  return (time.seconds !== 0 ? 1 + varintLength(time.seconds) : 0) + (time.nanos !== 0 ? 1 + varintLength(time.nanos) : 0);
 }
 
-/** Encodes a google.protobuf.Timestamp body (seconds = 1, nanos = 2; zeros omitted). */
-function timestampBody(time: Timestamp): Buffer {
-  const out: number[] = [];
+function writeTimestamp(time: Timestamp, out: Buffer, at: number): number {
+  let i = at;
   if (time.seconds !== 0) {
-    out.push(8);
-    varint(time.seconds, out);
+    out[i++] = 8;
+    i = writeVarint(time.seconds, out, i);
   }
   if (time.nanos !== 0) {
-    out.push(16);
-    varint(time.nanos, out);
+    out[i++] = 16;
+    i = writeVarint(time.nanos, out, i);
   }
-  return Buffer.from(out);
+  return i;
 }
 
-/** The response of `template` with `time` as both the flow's time and the top-level time. */
+/** Bytes of the tag and length of a length-delimited field. */
+function headerLength(field: number, payloadLength: number): number {
+  return varintLength(field * 8 + LENGTH_DELIMITED) + varintLength(payloadLength);
+}
+
+function writeHeader(field: number, payloadLength: number, out: Buffer, at: number): number {
+  return writeVarint(payloadLength, out, writeVarint(field * 8 + LENGTH_DELIMITED, out, at));
+}
+
+/**
+ * The response of `template` with `time` as both the flow's time and the top-level time,
+ * written into one buffer (a live replay stamps every event it sends).
+ */
 export function stamp(template: StampTemplate, time: Timestamp): Buffer {
-  const ts = timestampBody(time);
-  const parts: Buffer[] = [];
-  if (template.flowBody) {
-    const timeField = Buffer.concat([Buffer.from(lengthDelimited(FLOW_TIME, ts.length)), ts]);
-    parts.push(Buffer.from(lengthDelimited(RESPONSE_FLOW, timeField.length + template.flowBody.length)), timeField, template.flowBody);
+  const tsLength = timestampLength(time);
+  const timeField = headerLength(FLOW_TIME, tsLength) + tsLength;
+  const body = template.flowBody;
+  const flowLength = body ? timeField + body.length : 0;
+  const total = (body ? headerLength(RESPONSE_FLOW, flowLength) + flowLength : 0) + template.rest.length + headerLength(RESPONSE_TIME, tsLength) + tsLength;
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  if (body) {
+    at = writeHeader(RESPONSE_FLOW, flowLength, out, at);
+    at = writeTimestamp(time, out, writeHeader(FLOW_TIME, tsLength, out, at));
+    out.set(body, at);
+    at += body.length;
   }
-  parts.push(template.rest, Buffer.from(lengthDelimited(RESPONSE_TIME, ts.length)), ts);
-  return Buffer.concat(parts);
+  out.set(template.rest, at);
+  at += template.rest.length;
+  at = writeTimestamp(time, out, writeHeader(RESPONSE_TIME, tsLength, out, at));
+  if (at !== total) throw new Error(`stamped ${at} of ${total} bytes`);
+  return out;
 }
 
 /** What the replay server needs to know about an encoded response without decoding it. */
