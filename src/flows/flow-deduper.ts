@@ -30,12 +30,15 @@ export class FlowDeduper {
 
   /** True when the flow is new (and remembers it); false for a duplicate. */
   accept(flow: Flow): boolean {
-    const key = flowKey(flow);
+    return this.acceptKey(flowKey(flow), toMillis(flow.time));
+  }
+
+  /** {@link accept} for a flow known by its {@link flowKey} and its time in ms. */
+  acceptKey(key: string, at: number): boolean {
     if (this.seen.has(key)) {
       this.dropped++;
       return false;
     }
-    const at = toMillis(flow.time);
     if (at > this.newest) this.newest = at;
     this.seen.set(key, at);
     this.evict();

@@ -79,7 +79,9 @@ export class FlowStream {
     encodeFlowsRequest(this.request);
     this.overlapMs = Math.max(0, options.resumeOverlapMs ?? 2000);
     this.onFailure = options.onFailure ?? (this.request.follow === true ? "retry" : "stop");
-    this.deduper = new ResumeDeduper(Math.max(10_000, 4 * this.overlapMs));
+    // A resumed call asks for flows since (newest flow received - overlap), and only those
+    // can come again: the window covers the overlap, plus a second for rounding to ms.
+    this.deduper = new ResumeDeduper(this.overlapMs + 1000);
     this.backoff = new Backoff(options.backoff);
     this.queue = new EventQueue(
       () => {

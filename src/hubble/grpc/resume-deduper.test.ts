@@ -27,6 +27,17 @@ describe("dropping what a resumed call re-sends", () => {
     expect(d.duplicates).toBe(50);
   });
 
+  it("recognises re-sent flows without a uuid by their other fields", () => {
+    const bare = flows.slice(0, 300).map((f) => ({ ...f, uuid: "" }));
+    const d = new ResumeDeduper(10_000);
+    for (const f of bare.slice(0, 200)) d.accept(f);
+    d.resume(timeOf(150), timeOf(199));
+    // Copies, as a new call decodes them again: only the fields can match.
+    const accepted = bare.slice(150, 300).map((f) => ({ ...f })).filter((f) => d.accept(f));
+    expect(accepted).toEqual(bare.slice(200, 300));
+    expect(d.duplicates).toBe(50);
+  });
+
   it("forgets flows older than its window", () => {
     const d = new ResumeDeduper(1);
     for (const f of slice(0, 200)) d.accept(f);

@@ -1,4 +1,4 @@
-import { FlowDeduper, toMillis } from "../../flows/index.js";
+import { FlowDeduper, flowKey, toMillis } from "../../flows/index.js";
 import type { Flow, Timestamp } from "../../flows/index.js";
 
 /**
@@ -7,9 +7,13 @@ import type { Flow, Timestamp } from "../../flows/index.js";
  * (anything newer was never received), so the stream keeps just the recent flows (a time
  * window at least as long as the resume overlap) and, on a resume, seeds a
  * {@link FlowDeduper} with those; only flows up to the resume point are checked against it.
+ * It keeps each recent flow's key (its uuid when Hubble set one, so usually no new string)
+ * and time, never the flow: at tens of thousands of flows per second, the decoded flows of
+ * the window would be the largest thing the ingest thread holds.
  */
 export class ResumeDeduper {
-  private recent: Flow[] = [];
+  private keys: string[] = [];
+  private times: number[] = [];
   private head = 0;
   private newestMs = Number.NEGATIVE_INFINITY;
   private active: { readonly deduper: FlowDeduper; readonly untilMs: number } | undefined;
@@ -47,9 +51,9 @@ export class ResumeDeduper {
   resume(since: Timestamp, last: Timestamp): void {
     const sinceMs = toMillis(since);
     const deduper = new FlowDeduper({ windowMs: this.windowMs * 2, maxKeys: this.maxRecent });
-    for (let i = this.head; i < this.recent.length; i++) {
-      const flow = this.recent[i];
-      if (flow && toMillis(flow.time) >= sinceMs) deduper.accept(flow);
+    for (let i = this.head; i < this.keys.length; i++) {
+      const at = this.times[i] ?? Number.NEGATIVE_INFINITY;
+      if (at >= sinceMs) deduper.acceptKey(this.keys[i] ?? "", at);
     }
     this.active = { deduper, untilMs: toMillis(last) };
   }
@@ -61,15 +65,18 @@ export class ResumeDeduper {
 
   private remember(flow: Flow, at: number): void {
     if (at > this.newestMs) this.newestMs = at;
-    this.recent.push(flow);
+    this.keys.push(flowKey(flow));
+    this.times.push(at);
     const horizon = this.newestMs - this.windowMs;
-    while (this.head < this.recent.length) {
-      const oldest = this.recent[this.head];
-      if (oldest && this.recent.length - this.head <= this.maxRecent && toMillis(oldest.time) >= horizon) break;
+    const length = this.keys.length;
+    while (this.head < length) {
+      const oldest = this.times[this.head] ?? Number.NEGATIVE_INFINITY;
+      if (length - this.head <= this.maxRecent && oldest >= horizon) break;
       this.head++;
     }
-    if (this.head > 4096 && this.head * 2 > this.recent.length) {
-      this.recent = this.recent.slice(this.head);
+    if (this.head > 4096 && this.head * 2 > length) {
+      this.keys = this.keys.slice(this.head);
+      this.times = this.times.slice(this.head);
       this.head = 0;
     }
   }
