@@ -83,14 +83,21 @@ export function countPermissions(universe: Universe, tables: RuleTables, probes:
         const s = (b << 5) + j;
         const base = (universe.members[s]?.group ?? 0) * groups;
         const at = j * words;
-        for (const { word, mask, group } of segments) {
-          const hit = popcount32((rows[at + word] ?? 0) & (admitsIn[at + word] ?? 0) & mask);
-          if (hit === 0) continue;
-          out.allowed[base + group] = (out.allowed[base + group] ?? 0) + hit * weight;
-          out.allowedWorld[base + group] = (out.allowedWorld[base + group] ?? 0) + hit * worldWeight;
+        // Rows are sparse where policies isolate: only the words holding an allowed
+        // destination are split into their groups' segments.
+        for (let word = 0; word < words; word++) {
+          const both = (rows[at + word] ?? 0) & (admitsIn[at + word] ?? 0);
+          if (both === 0) continue;
           // Explicit triples are allowed ones: nothing to count where none is allowed.
-          const explicit = popcount32((rowsX[at + word] ?? 0) & (explicitIn[at + word] ?? 0) & mask);
-          out.explicit[base + group] = (out.explicit[base + group] ?? 0) + explicit * weight;
+          const bothX = (rowsX[at + word] ?? 0) & (explicitIn[at + word] ?? 0);
+          for (let g = segments.start[word] ?? 0, end = segments.start[word + 1] ?? 0; g < end; g++) {
+            const { mask, group } = segments.list[g] as Segment;
+            const hit = popcount32(both & mask);
+            if (hit === 0) continue;
+            out.allowed[base + group] = (out.allowed[base + group] ?? 0) + hit * weight;
+            out.allowedWorld[base + group] = (out.allowedWorld[base + group] ?? 0) + hit * worldWeight;
+            out.explicit[base + group] = (out.explicit[base + group] ?? 0) + popcount32(bothX & mask) * weight;
+          }
         }
         for (const p of probesAt.get(k * n + s) ?? []) {
           const d = probes[p]?.destination ?? 0;
@@ -222,7 +229,13 @@ function orAt(target: Uint32Array, at: number, bits: Bits | undefined): void {
   for (let w = 0; w < bits.length; w++) target[at + w] = (target[at + w] ?? 0) | (bits[w] ?? 0);
 }
 
-function segmentsOf(universe: Universe): Segment[] {
+/** The segments in word order, and where each word's segments start (`start[words]` = the end). */
+interface Segments {
+  readonly list: readonly Segment[];
+  readonly start: Int32Array;
+}
+
+function segmentsOf(universe: Universe): Segments {
   const out: { word: number; mask: number; group: number }[] = [];
   universe.members.forEach((m, i) => {
     const word = i >>> 5;
@@ -230,7 +243,14 @@ function segmentsOf(universe: Universe): Segment[] {
     if (last !== undefined && last.word === word && last.group === m.group) last.mask |= 1 << (i & 31);
     else out.push({ word, mask: 1 << (i & 31), group: m.group });
   });
-  return out;
+  const words = wordsFor(universe.size);
+  const start = new Int32Array(words + 1);
+  let g = 0;
+  for (let w = 0; w <= words; w++) {
+    while (g < out.length && (out[g]?.word ?? 0) < w) g++;
+    start[w] = g;
+  }
+  return { list: out, start };
 }
 
 /** Probe indices by class and source, keyed `class × size + source`. */

@@ -51,14 +51,15 @@ export function summarize(input: SummaryInput): OverPermission {
   const { layout } = input;
   const scopeIndex = input.scope === undefined ? undefined : layout.namespaces.indexOf(input.scope);
   const tally = usedTally(input);
+  const sizes = namespaceSizes(layout);
   const byNamespace = layout.namespaces.flatMap((namespace, i) =>
-    scopeIndex === undefined || scopeIndex === i ? [{ namespace, workloads: workloadsIn(layout, i), ...stats(input, tally, i) }] : [],
+    scopeIndex === undefined || scopeIndex === i ? [{ namespace, workloads: sizes.workloads[i] ?? 0, ...stats(input, tally, i, sizes) }] : [],
   );
   return {
     workloads: layout.workloads,
     newPods: layout.namespaces.length,
     ports: input.elements.filter((e) => e.workload).map((e) => e.text),
-    ...stats(input, tally, scopeIndex),
+    ...stats(input, tally, scopeIndex, sizes),
     ...(input.counts === undefined ? { skipped: "too-many-candidates" as const } : {}),
     byNamespace,
     peers: peers(input, scopeIndex),
@@ -96,17 +97,35 @@ function usedTally(input: SummaryInput): UsedTally {
   return { used: input.used.length, denied, usedIn, deniedIn };
 }
 
-function workloadsIn(layout: Layout, x: number): number {
-  return layout.groupOf.filter((g) => g === 2 * x).length;
-}
-
 /** Whether a pod group belongs to namespace `x` (an index into `layout.namespaces`; `undefined`: every namespace, -1: none). */
 function groupIn(g: number, x: number | undefined): boolean {
   return x === undefined || g >>> 1 === x;
 }
 
-/** Numbers over the pod triples with an end in namespace `x`. */
-function stats(input: SummaryInput, tally: UsedTally, x: number | undefined): Stats {
+/** Per namespace index: its workloads, and its pods (workloads and the new pod). */
+interface NamespaceSizes {
+  readonly workloads: Float64Array;
+  readonly pods: Float64Array;
+}
+
+function namespaceSizes(layout: Layout): NamespaceSizes {
+  const workloads = new Float64Array(layout.namespaces.length);
+  const pods = new Float64Array(layout.namespaces.length);
+  for (const g of layout.groupOf) {
+    const x = g >>> 1;
+    if (x >= layout.namespaces.length) continue;
+    pods[x] = (pods[x] ?? 0) + 1;
+    if (g === 2 * x) workloads[x] = (workloads[x] ?? 0) + 1;
+  }
+  return { workloads, pods };
+}
+
+/**
+ * Numbers over the pod triples with an end in namespace `x` (undefined: every namespace).
+ * For one namespace only the group pairs with an end in it are read (its two groups
+ * against every group, each pair once), so all namespaces together cost namespaces² pairs.
+ */
+function stats(input: SummaryInput, tally: UsedTally, x: number | undefined, sizes: NamespaceSizes): Stats {
   const { layout, counts } = input;
   const skipped = counts === undefined;
   const podGroups = 2 * layout.namespaces.length;
@@ -114,20 +133,27 @@ function stats(input: SummaryInput, tally: UsedTally, x: number | undefined): St
   let explicitAllowed = 0;
   let newPodAllowed = 0;
   if (counts !== undefined) {
-    for (let gs = 0; gs < podGroups; gs++) {
-      for (let gd = 0; gd < podGroups; gd++) {
-        if (!groupIn(gs, x) && !groupIn(gd, x)) continue;
-        const a = counts.allowed[gs * counts.groups + gd] ?? 0;
-        allowed += a;
-        explicitAllowed += counts.explicit[gs * counts.groups + gd] ?? 0;
-        if (gs % 2 === 1 || gd % 2 === 1) newPodAllowed += a;
+    const add = (gs: number, gd: number): void => {
+      const a = counts.allowed[gs * counts.groups + gd] ?? 0;
+      allowed += a;
+      explicitAllowed += counts.explicit[gs * counts.groups + gd] ?? 0;
+      if (gs % 2 === 1 || gd % 2 === 1) newPodAllowed += a;
+    };
+    if (x === undefined) {
+      for (let gs = 0; gs < podGroups; gs++) for (let gd = 0; gd < podGroups; gd++) add(gs, gd);
+    } else if (x >= 0) {
+      for (const gs of [2 * x, 2 * x + 1]) for (let gd = 0; gd < podGroups; gd++) add(gs, gd);
+      for (let gs = 0; gs < podGroups; gs++) {
+        if (gs >>> 1 === x) continue;
+        add(gs, 2 * x);
+        add(gs, 2 * x + 1);
       }
     }
   }
   const used = x === undefined ? tally.used : (tally.usedIn[x] ?? 0);
   const denied = x === undefined ? tally.denied : (tally.deniedIn[x] ?? 0);
   const n = layout.pods.length;
-  const nx = x === undefined ? n : layout.groupOf.filter((g) => g >>> 1 === x).length;
+  const nx = x === undefined ? n : (sizes.pods[x] ?? 0);
   const ports = input.elements.filter((e) => e.workload).length;
   return {
     candidates: (n * n - (n - nx) * (n - nx)) * ports,
