@@ -1,4 +1,5 @@
 import { anchoredRegExp } from "../regex.js";
+import type { FullMatch } from "../regex.js";
 import type { CiliumPeerRuleSpec, CiliumPolicySpec, CiliumRuleSpec, IcmpRuleSpec, L7RulesSpec } from "../spec/cilium-policy.js";
 import type { LabelSelectorSpec } from "../spec/label-selector.js";
 import type { Direction } from "../spec/policy-id.js";
@@ -6,7 +7,8 @@ import type { CompiledL7, CompiledPeer, CompiledPort, CompiledRule, PolicySectio
 import { compileNameMatcher } from "./name-matcher.js";
 import { equals, exists, NAMESPACE_KEY, requirementsOf, type SelectorFactory } from "./selector.js";
 
-const NEVER = /$^/;
+/** What an unusable expression (reported when parsing) matches: nothing. */
+const NEVER: FullMatch = { test: () => false };
 
 /**
  * Compiles a CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy: one section per rule

@@ -1,4 +1,5 @@
 import type { Cidr } from "../cidr.js";
+import type { FullMatch } from "../regex.js";
 import type { CiliumEntity, CiliumProtocol } from "../spec/cilium-policy.js";
 import type { IcmpFamily } from "../spec/icmp-types.js";
 import type { NamespaceSpec, PodSpec } from "../spec/inventory.js";
@@ -88,9 +89,9 @@ export interface CompiledPort {
 /** Compiled HTTP rule: every present test must pass. */
 export interface CompiledHttpRule {
   readonly path: string;
-  readonly method?: RegExp;
-  readonly urlPath?: RegExp;
-  readonly host?: RegExp;
+  readonly method?: FullMatch;
+  readonly urlPath?: FullMatch;
+  readonly host?: FullMatch;
   readonly headers: readonly { readonly name: string; readonly value: string | undefined }[];
   readonly unsupported: readonly UnsupportedPiece[];
 }
