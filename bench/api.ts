@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 interface PacedResult {
   readonly rate: number;
   readonly nodes: number;
-  /** Events lost in the warm-up and in all. */
+  /** Events lost in the first --warmup-seconds (`lostEvents`: in all). */
   readonly warmupLostEvents: number;
   readonly flowsPerSecond: number;
   readonly lostEvents: number;

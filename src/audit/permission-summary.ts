@@ -62,7 +62,7 @@ export function summarize(input: SummaryInput): OverPermission {
     ...stats(input, tally, scopeIndex, sizes),
     ...(input.counts === undefined ? { skipped: "too-many-candidates" as const } : {}),
     byNamespace,
-    peers: peers(input, scopeIndex),
+    peers: peers(input, scopeIndex, sizes),
     evaluations: input.opaque.evaluations,
   };
 }
@@ -165,7 +165,7 @@ function stats(input: SummaryInput, tally: UsedTally, x: number | undefined, siz
 }
 
 /** The non-workload part over the pods of namespace `x`. */
-function peers(input: SummaryInput, x: number | undefined): PeerPermission {
+function peers(input: SummaryInput, x: number | undefined, sizes: NamespaceSizes): PeerPermission {
   const { layout, counts, opaque } = input;
   const podGroups = 2 * layout.namespaces.length;
   let allowed = opaque.allowed;
@@ -180,7 +180,7 @@ function peers(input: SummaryInput, x: number | undefined): PeerPermission {
       openFromWorld += counts.allowed[at(layout.probeGroup, g)] ?? 0;
     }
   }
-  const scoped = x === undefined ? layout.pods.length : layout.groupOf.filter((g) => g >>> 1 === x).length;
+  const scoped = x === undefined ? layout.pods.length : (sizes.pods[x] ?? 0);
   const world = input.elements.filter((e) => e.world).length;
   const ports = input.elements.filter((e) => e.workload).length;
   return {
