@@ -42,7 +42,7 @@ VOLUME ["/data"]
 USER node
 # 8080: HTTP API with /healthz and /readyz (--listen); 9090: Prometheus metrics (--metrics-listen).
 EXPOSE 8080 9090
-# /healthz is answered by the daemon's HTTP API on --listen (default 0.0.0.0:8080). The slim
+# /healthz is answered by the daemon's HTTP API on --listen (default 127.0.0.1:8080, where the probe below asks). The slim
 # image has no curl, so Node's fetch does the probe.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

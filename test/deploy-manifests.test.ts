@@ -109,7 +109,7 @@ describe("deploy/base", () => {
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "hubble-auditor", namespace: "hubble-auditor" }]);
   });
 
-  it("the Deployment runs one non-root replica with a read-only root, probes, resources, the PVC and the Relay TLS secret", () => {
+  it("the Deployment runs one non-root replica with a read-only root, probes, resources, the PVC, the Relay TLS secret and the API token", () => {
     const d = one("Deployment");
     expect(d).toMatchObject({
       spec: {
@@ -148,6 +148,11 @@ describe("deploy/base", () => {
     expect(volume("hubble-relay-tls")?.secret?.secretName).toBe("hubble-relay-client-certs");
     const tls = mountOf("hubble-relay-tls") ?? "?";
     expect([flag("--tls-ca"), flag("--tls-cert"), flag("--tls-key")]).toEqual([`${tls}/ca.crt`, `${tls}/tls.crt`, `${tls}/tls.key`]);
+    // Listening on every interface needs a token (or --insecure-no-auth, which the base never uses).
+    expect(args).not.toContain("--insecure-no-auth");
+    expect(args).not.toContain("--metrics-auth");
+    expect(volume("api-token")?.secret?.secretName).toBe("hubble-auditor-api-token");
+    expect(flag("--api-token-file")).toBe(`${mountOf("api-token") ?? "?"}/token`);
   });
 
   it("the Service, ServiceMonitor and NetworkPolicy select the auditor's pods and ports", () => {
@@ -160,6 +165,9 @@ describe("deploy/base", () => {
     const monitor = one("ServiceMonitor");
     expect(service.metadata?.labels).toMatchObject(monitor.spec.selector.matchLabels ?? { missing: true });
     expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: "metrics", path: "/metrics", honorLabels: true })]);
+    // The scrape sends the token the Deployment's --api-token-file holds.
+    const tokenVolume = pod?.spec?.volumes?.find((v) => v.name === "api-token")?.secret?.secretName;
+    expect(monitor.spec.endpoints[0]?.authorization).toEqual({ type: "Bearer", credentials: { name: tokenVolume, key: "token" } });
     const policy = one("NetworkPolicy");
     expect(podLabels).toMatchObject(policy.spec?.podSelector.matchLabels ?? { missing: true });
     expect(policy.spec?.policyTypes).toEqual(["Ingress", "Egress"]);

@@ -1,4 +1,5 @@
 import { AggregatorRegistry } from "prom-client";
+import { bearerAuth } from "../api/index.js";
 import { createMetrics, startMetricsServer } from "../metrics/index.js";
 import type { AuditorMetrics, MetricsServer } from "../metrics/index.js";
 
@@ -18,10 +19,11 @@ function isMetricList(value: unknown): value is object[] {
 /**
  * Creates the main thread's metrics and serves them at `http://<listen>/metrics` together
  * with the ingest thread's (`ingestMetrics`: its `getMetricsAsJSON()`), summed metric by
- * metric: each thread sets its own instruments and leaves the other's at zero. Throws a
- * MetricsServerError when the address cannot be bound.
+ * metric: each thread sets its own instruments and leaves the other's at zero. With a `token`,
+ * a scrape needs `Authorization: Bearer <token>`, as the API does. Throws a MetricsServerError
+ * when the address cannot be bound.
  */
-export async function startDaemonMetrics(listen: string, ingestMetrics: () => Promise<unknown>): Promise<DaemonMetrics> {
+export async function startDaemonMetrics(listen: string, token: string | undefined, ingestMetrics: () => Promise<unknown>): Promise<DaemonMetrics> {
   const metrics = createMetrics();
   const exposition = {
     contentType: metrics.registry.contentType,
@@ -30,6 +32,6 @@ export async function startDaemonMetrics(listen: string, ingestMetrics: () => Pr
       return AggregatorRegistry.aggregate([own, isMetricList(ingest) ? ingest : []]).metrics();
     },
   };
-  const server = await startMetricsServer({ listen, registry: exposition });
+  const server = await startMetricsServer({ listen, registry: exposition, ...(token === undefined ? {} : { guard: bearerAuth(token) }) });
   return { metrics, server, close: () => server.close() };
 }

@@ -70,7 +70,9 @@ export async function startDaemonPolicies(options: DaemonPoliciesOptions): Promi
       description: "kubernetes",
       check: () => {
         const state = source.state();
-        if (snapshot === undefined) return { name: "policies", ok: false, reason: state.lastError ? `listing policies from the Kubernetes API: ${state.lastError.kind}: ${state.lastError.message}` : "listing policies from the Kubernetes API" };
+        // The reason is public (/readyz is unauthenticated): the failing kind, not the API server's
+        // address or its error text; those are in the log and /status.
+        if (snapshot === undefined) return { name: "policies", ok: false, reason: state.lastError ? `listing ${state.lastError.kind} objects from the Kubernetes API failed; the log has the error` : "listing policies from the Kubernetes API" };
         return { name: "policies", ok: true, reason: `${policyCount(snapshot)} policies from the Kubernetes API${state.synced ? "" : " (some watches are re-listing)"}` };
       },
       stop: () => source.stop(),
@@ -94,7 +96,7 @@ export async function startDaemonPolicies(options: DaemonPoliciesOptions): Promi
     current: () => snapshot,
     reload: () => load("reload"),
     description: options.sources.join(", "),
-    check: () => ({ name: "policies", ok: snapshot !== undefined, reason: snapshot === undefined ? "loading policy files" : `${policyCount(snapshot)} policies from ${options.sources.join(", ")}` }),
+    check: () => ({ name: "policies", ok: snapshot !== undefined, reason: snapshot === undefined ? "loading policy files" : `${policyCount(snapshot)} policies from files` }),
     stop: () => Promise.resolve(),
   };
 }

@@ -141,14 +141,16 @@ function ensureSchema(db: Database.Database, file: string, access: "read-write" 
 }
 
 /**
- * Whether the store answers a trivial query: undefined when it does, else why not (for the
- * daemon's readiness check).
+ * Whether the store answers a trivial query: undefined when it does, else the error's
+ * SQLite code (`SQLITE_IOERR`, ...) or name, which says what failed without naming the file
+ * (for the daemon's public readiness check).
  */
 export function probeGraphStore(store: GraphStore): string | undefined {
   try {
     dbOf(store).prepare("SELECT 1").get();
     return undefined;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    if (err instanceof Error && "code" in err && typeof err.code === "string") return err.code;
+    return err instanceof Error ? err.name : "error";
   }
 }

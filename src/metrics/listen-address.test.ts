@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseListenAddress } from "./listen-address.js";
+import { isLoopbackListen, parseListenAddress } from "./listen-address.js";
 
 describe("parseListenAddress", () => {
   it.each([
@@ -14,5 +14,17 @@ describe("parseListenAddress", () => {
 
   it.each(["9090", "host:", "host:70000", "a:b:1", "host:port"])("rejects %s", (text) => {
     expect(parseListenAddress(text)).toBeUndefined();
+  });
+});
+
+describe("isLoopbackListen", () => {
+  it.each(["127.0.0.1:8080", "127.1.2.3:0", "localhost:80", "LOCALHOST:80", "[::1]:8080", "[::ffff:127.0.0.1]:9090"])("%s is loopback", (text) => {
+    const address = parseListenAddress(text);
+    expect(address && isLoopbackListen(address)).toBe(true);
+  });
+
+  it.each(["0.0.0.0:8080", ":8080", "[::]:8080", "10.0.0.5:8080", "[fe80::1]:80", "128.0.0.1:80", "example.com:80"])("%s is reachable from other hosts", (text) => {
+    const address = parseListenAddress(text);
+    expect(address && isLoopbackListen(address)).toBe(false);
   });
 });

@@ -16,3 +16,15 @@ export function parseListenAddress(text: string): ListenAddress | undefined {
   const host = match[1] ?? match[2] ?? "";
   return { host: host === "" ? "0.0.0.0" : host, port };
 }
+
+/**
+ * Whether only this host can reach the address: `localhost`, 127.0.0.0/8, `::1` or an
+ * IPv4-mapped loopback address. `0.0.0.0`, `::` and every other address are reachable
+ * from elsewhere (as far as the network lets them).
+ */
+export function isLoopbackListen(address: ListenAddress): boolean {
+  const host = address.host.toLowerCase();
+  if (host === "localhost" || host === "::1") return true;
+  const v4 = host.startsWith("::ffff:") ? host.slice("::ffff:".length) : host;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
