@@ -166,6 +166,10 @@ describe("HTTP API of serve, fed by a replay server over gRPC", () => {
     expect(body.status).toBe("ready");
     expect(body.checks.map((c) => c.name)).toEqual(["database", "policies", "hubble-stream"]);
     expect(body.checks.every((c) => c.ok && c.reason !== "")).toBe(true);
+    // Public: what is ready, not where the database and policies live or where the relay is.
+    expect(body.checks.map((c) => c.reason)).toEqual(["open", expect.stringMatching(/^\d+ policies from files$/) as unknown, "connected"]);
+    const published = JSON.stringify(body);
+    for (const secret of [dir, replay?.address ?? "?", "graph.db", "policies.yaml"]) expect(published).not.toContain(secret);
 
     const none = await get(`${api}/status`);
     expect(none.status).toBe(401);
@@ -243,6 +247,18 @@ describe("HTTP API of serve, fed by a replay server over gRPC", () => {
     expect(first.nextOffset).toBe(3);
   });
 
+  it("guards /metrics with the API token: its per-namespace findings say what each namespace allows", async () => {
+    const url = daemon?.metrics ?? "";
+    const none = await get(url);
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(await none.text()).toBe("a bearer token is required (Authorization: Bearer <token>)\n");
+    expect((await get(url, "wrong")).status).toBe(401);
+    const scraped = await get(url, TOKEN);
+    expect(scraped.status).toBe(200);
+    expect(parseExposition(await scraped.text()).some((s) => s.name === "hubble_auditor_stream_stalled" && s.value === 0)).toBe(true);
+  });
+
   it("reports readiness per namespace, and the audit gauges agree with the findings", async () => {
     const body = await json(`${api}/namespaces`, TOKEN);
     const namespaces = body.namespaces as { namespace: string; connections: number; surviving: number; findings: Record<string, number> }[];
@@ -252,7 +268,7 @@ describe("HTTP API of serve, fed by a replay server over gRPC", () => {
 
     const findings = await json(`${api}/findings?type=would-be-drop&namespace=shop&limit=1000`, TOKEN);
     const edges = (findings.items as { evidence: { edges: unknown[] } }[]).reduce((n, f) => n + f.evidence.edges.length, 0);
-    const scrape = parseExposition(await (await get(daemon?.metrics ?? "")).text());
+    const scrape = parseExposition(await (await get(daemon?.metrics ?? "", TOKEN)).text());
     const gauge = scrape.find((s) => s.name === "hubble_auditor_would_be_drops" && s.labels.namespace === "shop");
     expect(gauge?.value).toBe(edges);
     expect(scrape.find((s) => s.name === "hubble_auditor_audit_duration_seconds_count")?.value).toBeGreaterThan(0);
@@ -422,11 +438,13 @@ describe("HTTP API without a token file", () => {
     const daemon = await startDaemon(dir, "127.0.0.1:1", ["--metrics-listen", "off"]);
     daemons.push(daemon);
     const status = await json(`${daemon.api}/status`);
-    expect(["connecting", "retrying"]).toContain((status.stream as { status: string }).status);
+    expect(["connecting", "reconnecting"]).toContain((status.stream as { status: string }).status);
     expect((status.ingest as { flows: number }).flows).toBe(0);
     const ready = (await (await get(daemon.api.replace(/\/api\/v1$/, "/readyz"))).json()) as { checks: { name: string; ok: boolean; reason: string }[] };
     const stream = ready.checks.find((c) => c.name === "hubble-stream");
-    expect(stream?.reason).toContain("127.0.0.1:1");
+    expect(stream?.ok).toBe(true);
+    expect(stream?.reason).toMatch(/^(connecting|reconnecting for \d+s \(not ready after 300s\); \/status has the last error)$/);
+    expect(JSON.stringify(ready)).not.toContain("127.0.0.1:1");
     expect(readFileSync(join(dir, "policies.yaml"), "utf8")).toBe(DEMO_POLICIES);
     const findings = await json(`${daemon.api}/findings`);
     expect(findings.total).toBe((findings.items as unknown[]).length);

@@ -32,6 +32,10 @@ describe("the command line", () => {
     ["k8s mixed with files", ["serve", "--policies", "k8s", "p.yaml"], "--policies takes either k8s or files and directories, not both"],
     ["a policy path that does not exist", ["serve", "--policies", "/nonexistent/policies", "--hubble", "127.0.0.1:1", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"], "hubble-auditor: cannot read policies from /nonexistent/policies: no such file or directory"],
     ["a missing required option", ["replay"], "required option '--file <path>' not specified"],
+    ["an API other hosts can reach, without a token", ["serve", "--demo", "--listen", "0.0.0.0:0"], "--listen 0.0.0.0:0 can be reached from other hosts: give --api-token-file FILE, or --insecure-no-auth"],
+    ["metrics other hosts can reach, without a token", ["serve", "--demo", "--listen", "off", "--metrics-listen", ":0"], "--metrics-listen :0 can be reached from other hosts"],
+    ["a bad --metrics-auth", ["serve", "--demo", "--metrics-auth", "basic"], '--metrics-auth must be token or none, got "basic"'],
+    ["a bad --stall-after", ["serve", "--demo", "--stall-after", "0s"], "--stall-after must be a duration of at least 1s"],
   ])("rejects %s with exit code 2 and one line", async (_name, args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

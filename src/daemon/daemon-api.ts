@@ -10,7 +10,7 @@ import type { DaemonGraph } from "./daemon-graph.js";
 import type { DaemonPolicies } from "./daemon-policies.js";
 import type { PeriodicAudit } from "./periodic-audit.js";
 
-/** How long the Hubble stream may stay disconnected (retrying) before the daemon reports not ready. */
+/** How long the Hubble stream may stay disconnected (reconnecting) before the daemon reports not ready. */
 export const STREAM_RETRY_LIMIT_MS = 5 * 60_000;
 
 /** What the API reports about ingestion: the ingest thread's latest report; undefined before the first. */
@@ -41,26 +41,31 @@ export async function startDaemonApi(options: DaemonApiOptions): Promise<ApiServ
   const { ingest, graph } = options;
   let downSinceMs: number | undefined;
 
+  // Readiness reasons are public (/readyz answers without a token): they say what failed,
+  // never where files live, which address the relay has or what its error text says.
   const streamCheck = (): HealthCheck => {
     const state = ingest.latest()?.stream;
     if (state === undefined) return { name: "hubble-stream", ok: false, reason: "not started yet" };
     if (state.status === "connected" || (state.status === "connecting" && state.reconnects === 0)) {
       downSinceMs = undefined;
-      return { name: "hubble-stream", ok: true, reason: `${state.status} to ${state.address}` };
+      return { name: "hubble-stream", ok: true, reason: state.status };
     }
     if (state.status === "stopped") return { name: "hubble-stream", ok: false, reason: "the stream has stopped" };
+    if (state.status === "stalled") {
+      downSinceMs = undefined;
+      return { name: "hubble-stream", ok: false, reason: "stalled: connected, but nothing arrives while Hubble sees flows (or does not answer ServerStatus)" };
+    }
     downSinceMs ??= Date.now();
     const downMs = Date.now() - downSinceMs;
-    const why = state.lastErrorMessage === undefined ? "" : `: ${state.lastErrorMessage}`;
     return {
       name: "hubble-stream", ok: downMs < STREAM_RETRY_LIMIT_MS,
-      reason: `${state.status} to ${state.address} for ${Math.round(downMs / 1000)}s (limit ${STREAM_RETRY_LIMIT_MS / 1000}s)${why}`,
+      reason: `reconnecting for ${Math.round(downMs / 1000)}s (not ready after ${STREAM_RETRY_LIMIT_MS / 1000}s); /status has the last error`,
     };
   };
   const checks = (): readonly HealthCheck[] => {
     const db = probeGraphStore(graph.store);
     return [
-      { name: "database", ok: db === undefined, reason: db ?? `${graph.store.file} is open` },
+      { name: "database", ok: db === undefined, reason: db === undefined ? "open" : `does not answer a query (${db})` },
       options.policies.check(),
       streamCheck(),
     ];

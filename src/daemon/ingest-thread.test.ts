@@ -48,7 +48,7 @@ async function replay(rate: number): Promise<{ address: string; flows: number; s
 }
 
 function config(address: string, db: string): Omit<IngestThreadConfig, "kind"> {
-  return { address, tls: undefined, db, source: `hubble:${address}`, retentionMs: 0, reportMs: 50, rebalanceMs: 60_000 };
+  return { address, tls: undefined, db, source: `hubble:${address}`, retentionMs: 0, reportMs: 50, rebalanceMs: 60_000, stallAfterMs: 30_000 };
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {

@@ -196,7 +196,7 @@ export class IngestThread {
       if (last !== undefined) {
         // Until the new thread reports: what was counted stays, the stream reconnects.
         this.before = { totals: addTotals(this.before.totals, last.totals), skipped: this.before.skipped + last.skipped, storedConnections: this.before.storedConnections + last.storedConnections };
-        this.report = { ...last, totals: NO_TOTALS, skipped: 0, storedConnections: 0, stream: { ...last.stream, status: "retrying", lastErrorMessage: `the ingest thread crashed: ${err.message}` } };
+        this.report = { ...last, totals: NO_TOTALS, skipped: 0, storedConnections: 0, stream: { ...last.stream, status: "reconnecting", lastErrorMessage: `the ingest thread crashed: ${err.message}` } };
       }
       const waitMs = Math.min(this.options.maxRestartMs ?? 30_000, (this.options.restartMs ?? 500) * 2 ** (this.crashesInARow - 1));
       log.error({ err, restarts: this.restarts, restartInMs: waitMs }, "the ingest thread crashed; restarting it (it resumes from the stored cursor)");

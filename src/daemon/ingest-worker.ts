@@ -8,22 +8,45 @@
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
+import type { Logger } from "pino";
 import { createRootLogger } from "./logger.js";
 import { RetentionRunner, openGraphStore, readCursor } from "../graph/index.js";
 import type { GraphStore } from "../graph/index.js";
-import { ALL_FLOWS, openFlowStream } from "../hubble/grpc/index.js";
-import type { FlowStream, FlowStreamState } from "../hubble/grpc/index.js";
+import { ALL_FLOWS, StreamWatch, openFlowStream, serverStatusProbe } from "../hubble/grpc/index.js";
+import type { FlowStream, FlowStreamState, StreamChange, StreamHealth } from "../hubble/grpc/index.js";
 import { IngestSummary, persistFlows } from "../ingest/index.js";
 import type { PersistResult } from "../ingest/index.js";
 import { createMetrics, sqliteFileBytes, tapEvents } from "../metrics/index.js";
 import { behindSeconds, isIngestThreadConfig, toIngest } from "./messages.js";
 import type { FromIngest, IngestReport, IngestThreadConfig, StreamStateReport } from "./messages.js";
 
-function streamReport(state: FlowStreamState): StreamStateReport {
+function streamReport(state: FlowStreamState, health: StreamHealth): StreamStateReport {
   return {
-    status: state.status, address: state.address, lastErrorMessage: state.lastError?.message, reconnects: state.reconnects,
+    status: health, address: state.address, lastErrorMessage: state.lastError?.message, reconnects: state.reconnects,
     lastFlowTime: state.lastFlowTime, lostEvents: { ...state.lostEvents }, paused: state.paused, queued: state.queued,
   };
+}
+
+/** One log line per outage and recovery, so reconnects and stalls are never silent. */
+function logChange(log: Logger, change: StreamChange): void {
+  switch (change.kind) {
+    case "disconnected":
+      log.warn({ error: change.error, reconnects: change.reconnects }, "Hubble stream disconnected; reconnecting with backoff");
+      return;
+    case "reconnected":
+      log.info({ downSeconds: Math.round(change.downMs / 100) / 10, failedAttempts: change.attempts }, "Hubble stream reconnected");
+      return;
+    case "stalled":
+      log.warn({ silentSeconds: Math.round(change.silentMs / 1000), detail: change.detail }, "Hubble stream stalled: connected, but no messages arrive");
+      return;
+    case "resumed":
+      log.info({ stalledSeconds: Math.round(change.stalledMs / 100) / 10 }, "Hubble stream delivers again after a stall");
+      return;
+    default: {
+      const never: never = change;
+      throw new Error(`unexpected stream change ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /** Runs the ingest thread on `port` until a stop message, or the stream, ends it. */
@@ -48,13 +71,24 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
     address: config.address, ...(config.tls === undefined ? {} : { tls: config.tls }),
     request: { follow: true, ...(cursor ? { since: cursor.time } : { number: ALL_FLOWS }) },
   });
+  const watch = new StreamWatch({
+    stallAfterMs: config.stallAfterMs,
+    probe: serverStatusProbe({
+      address: config.address, ...(config.tls === undefined ? {} : { tls: config.tls }),
+      timeoutMs: Math.min(10_000, Math.max(1_000, config.stallAfterMs / 2)),
+    }),
+    onChange: (change) => { logChange(log, change); },
+  });
+  let health: StreamHealth = "connecting";
   const summary = new IngestSummary();
   let persisted: PersistResult | undefined;
   const report = (): IngestReport => ({
-    type: "report", stream: streamReport(stream.state), totals: summary.totals, skipped: persisted?.skipped() ?? 0,
+    type: "report", stream: streamReport(stream.state, health), totals: summary.totals, skipped: persisted?.skipped() ?? 0,
     storedConnections: persisted?.writer.stats.connections ?? 0, committedFlowTime: persisted?.writer.stats.committedTime, atMs: Date.now(),
   });
   const tick = (): void => {
+    health = watch.observe(stream.state, Date.now());
+    metrics.observeStreamHealth({ stalled: health === "stalled", stalls: watch.stalls, disconnects: watch.disconnects });
     metrics.observeStream(stream.state);
     metrics.observeDbSize(sqliteFileBytes(store.file));
     const r = report();

@@ -45,6 +45,10 @@ export interface DaemonSettings {
   readonly token: string | undefined;
   /** Metrics listen address; undefined: no metrics. */
   readonly metricsListen: string | undefined;
+  /** Silence of a connected stream after which Hubble is asked whether flows arrive (`--stall-after`), in ms. */
+  readonly stallAfterMs: number;
+  /** Bearer token /metrics requires; undefined: metrics are open. */
+  readonly metricsToken: string | undefined;
   readonly auditIntervalMs: number;
   /** The audit's window as given (`7d`). */
   readonly auditWindow: string;
@@ -86,7 +90,7 @@ export async function runDaemon(settings: DaemonSettings, io: DaemonIo): Promise
     const ingestRef: { current?: IngestThread } = {};
     const metrics = settings.metricsListen === undefined
       ? undefined
-      : await startDaemonMetrics(settings.metricsListen, () => ingestRef.current?.metricsJson() ?? Promise.resolve([]));
+      : await startDaemonMetrics(settings.metricsListen, settings.metricsToken, () => ingestRef.current?.metricsJson() ?? Promise.resolve([]));
     if (metrics) {
       cleanup.push(() => metrics.close());
       write(`metrics: ${metrics.server.url}\n`);
@@ -128,6 +132,7 @@ export async function runDaemon(settings: DaemonSettings, io: DaemonIo): Promise
       config: {
         address, tls: settings.tls, db: graph.store.file, source: graph.source, retentionMs: settings.retentionMs,
         reportMs: Math.min(1_000, settings.summaryIntervalSeconds * 1000), rebalanceMs: settings.auditIntervalMs,
+        stallAfterMs: settings.stallAfterMs,
       },
       log,
       onCrash: () => { metrics?.metrics.instruments.ingestThreadRestarts.inc(); },

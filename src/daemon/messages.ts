@@ -4,7 +4,7 @@
  */
 import { toMillis } from "../flows/index.js";
 import type { Timestamp } from "../flows/index.js";
-import type { FlowStreamStatus } from "../hubble/grpc/index.js";
+import type { StreamHealth } from "../hubble/grpc/index.js";
 import type { IngestTotals } from "../ingest/index.js";
 import type { ClientTlsOptions } from "../hubble/grpc/index.js";
 
@@ -25,11 +25,14 @@ export interface IngestThreadConfig {
   readonly reportMs: number;
   /** How often the namespace label of its metrics is re-ranked, in ms. */
   readonly rebalanceMs: number;
+  /** Silence after which the stream's server is asked whether flows are arriving (`--stall-after`), in ms. */
+  readonly stallAfterMs: number;
 }
 
 /** The stream's state as the main thread needs it for status, readiness and summary lines. */
 export interface StreamStateReport {
-  readonly status: FlowStreamStatus;
+  /** The stream's status, or `stalled` (connected, but nothing arrives while the server sees flows). */
+  readonly status: StreamHealth;
   readonly address: string;
   readonly lastErrorMessage: string | undefined;
   readonly reconnects: number;
@@ -81,7 +84,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function isIngestThreadConfig(value: unknown): value is IngestThreadConfig {
   return isRecord(value) && value.kind === "ingest-thread" && typeof value.address === "string" && typeof value.db === "string"
     && typeof value.source === "string" && typeof value.retentionMs === "number" && typeof value.reportMs === "number"
-    && typeof value.rebalanceMs === "number";
+    && typeof value.rebalanceMs === "number" && typeof value.stallAfterMs === "number";
 }
 
 /** Narrows a message received from the ingest thread; undefined for anything else. */

@@ -106,7 +106,7 @@ describe("AuditorMetrics", () => {
 
   it("turns cumulative stream totals into counter increments, treating a decrease as a new stream", async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    metrics.observeStream(streamState({ status: "retrying", reconnects: 2, lostEvents: { PERF_EVENT_RING_BUFFER: 5, "9": 1 } }));
+    metrics.observeStream(streamState({ status: "reconnecting", reconnects: 2, lostEvents: { PERF_EVENT_RING_BUFFER: 5, "9": 1 } }));
     metrics.observeStream(streamState({ reconnects: 3, lostEvents: { PERF_EVENT_RING_BUFFER: 7, "9": 1 }, lastFlowTime: { seconds: 1_700_000_000, nanos: 500_000_000 } }));
     let s = await samplesOf(metrics);
     expect(valueOf(s, `${P}stream_reconnects_total`)).toBe(3);

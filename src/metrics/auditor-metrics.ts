@@ -8,6 +8,7 @@ import { CumulativeDeltas } from "./cumulative.js";
 import { createInstruments } from "./instruments.js";
 import type { Instruments } from "./instruments.js";
 import { copyStreamState } from "./stream.js";
+import type { StreamHealthSnapshot } from "./stream.js";
 import type { StreamSnapshot } from "./stream.js";
 import { countConnections, countEvents } from "./traffic.js";
 import type { TrafficContext } from "./traffic.js";
@@ -65,6 +66,13 @@ export class AuditorMetrics {
   observeStream(state: StreamSnapshot): void {
     const last = copyStreamState(this.instruments, this.deltas, state);
     if (last !== undefined) this.raiseLastFlow(last);
+  }
+
+  /** Records what a stream watch concluded: stalled now, and its cumulative stall and disconnect counts. */
+  observeStreamHealth(health: StreamHealthSnapshot): void {
+    this.instruments.streamStalled.set(health.stalled ? 1 : 0);
+    this.instruments.streamStalls.inc(this.deltas.delta("stalls", health.stalls));
+    this.instruments.streamDisconnects.inc(this.deltas.delta("disconnects", health.disconnects));
   }
 
   /** Sets how far (seconds of flow time) the committed graph is behind the newest flow received; undefined: nothing received yet. */

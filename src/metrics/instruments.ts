@@ -19,6 +19,9 @@ export interface Instruments {
   readonly streamSuspectedGaps: Counter;
   readonly streamUndecodable: Counter;
   readonly streamPaused: Gauge;
+  readonly streamStalled: Gauge;
+  readonly streamStalls: Counter;
+  readonly streamDisconnects: Counter;
   readonly relayNodeStatus: Counter<"state">;
   readonly lastFlowTimestamp: Gauge;
   readonly ingestLag: Gauge;
@@ -54,6 +57,9 @@ export function createInstruments(registry: Registry): Instruments {
     streamReconnects: new Counter({ name: `${p}stream_reconnects_total`, help: "Hubble stream connection attempts after the first.", registers }),
     streamSuspectedGaps: new Counter({ name: `${p}stream_suspected_gaps_total`, help: "Resumes where Hubble no longer held the last flow received, so flows in between may be missing.", registers }),
     streamUndecodable: new Counter({ name: `${p}stream_undecodable_messages_total`, help: "Hubble messages that could not be decoded and were skipped.", registers }),
+    streamStalled: new Gauge({ name: `${p}stream_stalled`, help: "1 while the Hubble stream is connected but delivers nothing although the server sees flows (or does not answer ServerStatus).", registers }),
+    streamStalls: new Counter({ name: `${p}stream_stalls_total`, help: "Times the connected Hubble stream stalled (silent for --stall-after while the server saw flows or did not answer).", registers }),
+    streamDisconnects: new Counter({ name: `${p}stream_disconnects_total`, help: "Times the Hubble stream failed (the connection dropped or could not be made) and began reconnecting.", registers }),
     streamPaused: new Gauge({ name: `${p}stream_paused`, help: "1 while reading the Hubble stream is paused because ingestion is behind (backpressure).", registers }),
     relayNodeStatus: new Counter({ name: `${p}relay_node_status_events_total`, help: "Hubble Relay node status events, by node state.", labelNames: ["state"], registers }),
     lastFlowTimestamp: new Gauge({ name: `${p}last_flow_timestamp_seconds`, help: "Unix time of the newest flow received (0 before the first).", registers }),

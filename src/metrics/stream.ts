@@ -9,6 +9,15 @@ export type StreamSnapshot = Pick<
   "status" | "reconnects" | "lastFlowTime" | "lostEvents" | "nodeStatusChanges" | "undecodable" | "suspectedGaps" | "paused"
 >;
 
+/** What a stream watch (`StreamWatch`) concluded, for the stall and disconnect metrics. */
+export interface StreamHealthSnapshot {
+  readonly stalled: boolean;
+  /** Cumulative. */
+  readonly stalls: number;
+  /** Cumulative. */
+  readonly disconnects: number;
+}
+
 /**
  * Copies a stream state snapshot into the instruments. The snapshot's totals are cumulative;
  * counters grow by the difference since the previous snapshot. Returns the newest flow time

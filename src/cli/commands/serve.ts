@@ -7,6 +7,7 @@ import { parseDuration } from "../../graph/index.js";
 import { isSemanticsName } from "../../policy/index.js";
 import { readApiToken } from "../api-token.js";
 import { summaryOf } from "../command-table.js";
+import { exposureOf } from "../exposure.js";
 import { listenFlagOf } from "../listen-flag.js";
 import { packageVersion } from "../package-info.js";
 import { tlsFromFlags } from "../setup/graph-source.js";
@@ -30,9 +31,12 @@ interface RawOptions {
   readonly retention: string;
   readonly listen: string;
   readonly apiTokenFile?: string;
+  readonly insecureNoAuth?: boolean;
+  readonly metricsAuth: string;
   readonly auditInterval: string;
   readonly auditWindow: string;
   readonly summaryInterval: string;
+  readonly stallAfter: string;
   readonly metricsListen: string;
 }
 
@@ -60,14 +64,22 @@ function option(flags: string, description: string, fallback?: string): Option {
   return fallback === undefined ? o : o.default(fallback);
 }
 
+/** The daemon's settings and what to warn about before it starts. */
+interface CheckedSettings {
+  readonly settings: DaemonSettings;
+  readonly warnings: readonly string[];
+}
+
 /** Checks every flag before anything starts; a UsageError names the bad one. */
-function settingsOf(raw: RawOptions): DaemonSettings {
+function settingsOf(raw: RawOptions): CheckedSettings {
   const summaryIntervalSeconds = parsePositiveInt("--summary-interval", raw.summaryInterval);
   const metricsListen = listenFlagOf("--metrics-listen", raw.metricsListen);
   const listen = listenFlagOf("--listen", raw.listen);
   const auditIntervalMs = parseDuration(raw.auditInterval);
   if (auditIntervalMs === undefined || auditIntervalMs < 1000) throw new UsageError(`--audit-interval must be a duration of at least 1s such as 1m or 30s, got "${raw.auditInterval}"`);
   if (parseDuration(raw.auditWindow) === undefined) throw new UsageError(`--audit-window must be a duration such as 7d or 24h, got "${raw.auditWindow}"`);
+  const stallAfterMs = parseDuration(raw.stallAfter);
+  if (stallAfterMs === undefined || stallAfterMs < 1000) throw new UsageError(`--stall-after must be a duration of at least 1s such as 30s or 2m, got "${raw.stallAfter}"`);
   const retentionMs = raw.retention === "0" ? 0 : parseDuration(raw.retention);
   if (retentionMs === undefined) throw new UsageError(`--retention must be a duration such as 14d, 48h or 0 (keep everything), got "${raw.retention}"`);
   const semantics = raw.semantics;
@@ -77,13 +89,15 @@ function settingsOf(raw: RawOptions): DaemonSettings {
   if (policies.includes(KUBERNETES_POLICIES) && policies.length > 1) throw new UsageError(`--policies takes either ${KUBERNETES_POLICIES} or files and directories, not both`);
   if ((raw.kubeconfig !== undefined || raw.context !== undefined) && !policies.includes(KUBERNETES_POLICIES)) throw new UsageError(`--kubeconfig and --context need --policies ${KUBERNETES_POLICIES}`);
   const token = raw.apiTokenFile === undefined ? undefined : readApiToken(raw.apiTokenFile);
-  if (token !== undefined && listen === undefined) throw new UsageError("--api-token-file needs the API on (--listen)");
-  return {
+  const exposure = exposureOf({ listen, metricsListen, token, metricsAuth: raw.metricsAuth, insecureNoAuth: raw.insecureNoAuth === true });
+  const settings: DaemonSettings = {
     version: packageVersion(), hubble: raw.hubble, tls: tlsFromFlags(raw).tls, demo: raw.demo === true, policies,
     kube: { ...(raw.kubeconfig === undefined ? {} : { kubeconfig: raw.kubeconfig }), ...(raw.context === undefined ? {} : { context: raw.context }) },
-    semantics, dataDir: raw.dataDir, db: raw.db, retention: raw.retention, retentionMs, listen, token, metricsListen,
-    auditIntervalMs, auditWindow: raw.auditWindow, summaryIntervalSeconds,
+    semantics, dataDir: raw.dataDir, db: raw.db, retention: raw.retention, retentionMs,
+    listen, token: exposure.apiToken, metricsListen, metricsToken: exposure.metricsToken,
+    auditIntervalMs, auditWindow: raw.auditWindow, summaryIntervalSeconds, stallAfterMs,
   };
+  return { settings, warnings: exposure.warnings };
 }
 
 /** Adds `hubble-auditor serve`: the long-running daemon. */
@@ -100,21 +114,25 @@ export function registerServeCommand(program: Command, deps: ServeDeps): Command
     .addOption(option("--policies <source...>", `${KUBERNETES_POLICIES} (watch the Kubernetes API) or policy files and directories (read again before every audit); required unless --demo`))
     .addOption(option("--kubeconfig <file>", `with --policies ${KUBERNETES_POLICIES}: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)`))
     .addOption(option("--context <name>", `with --policies ${KUBERNETES_POLICIES}: kubeconfig context`))
+    .addOption(option("--stall-after <duration>", "a connected stream silent this long makes the daemon ask Hubble's ServerStatus; flows seen there but not here, or no answer, mark the stream stalled", "30s"))
     .addOption(option("--semantics <profile>", "policy semantics: cilium or upstream", "cilium"))
     .addOption(option("--demo", "run on the built-in demo: a replay server on loopback streaming generated flows, and sample policies"))
     .addOption(option("--data-dir <dir>", "directory for the daemon's data", "./data"))
     .addOption(option("--db <file>", "graph database file (default: <data-dir>/hubble-auditor.db)"))
     .addOption(option("--retention <duration>", "keep this much observed history (e.g. 14d, 48h; 0 keeps everything)", "14d"))
-    .addOption(option("--listen <host:port>", "serve the HTTP API (and /healthz, /readyz) here (port 0: any free port; off: no API)", "0.0.0.0:8080"))
-    .addOption(option("--api-token-file <file>", "require Authorization: Bearer <the file's token> on every API request but /healthz and /readyz"))
+    .addOption(option("--listen <host:port>", "serve the HTTP API (and /healthz, /readyz) here (port 0: any free port; off: no API); an address other hosts can reach needs --api-token-file or --insecure-no-auth", "127.0.0.1:8080"))
+    .addOption(option("--api-token-file <file>", "require Authorization: Bearer <the file's token> on every API request but /healthz and /readyz, and on /metrics (see --metrics-auth)"))
+    .addOption(option("--insecure-no-auth", "serve the API and metrics without a token on an address other hosts can reach (logged as a warning)"))
+    .addOption(option("--metrics-auth <mode>", "token: /metrics requires the --api-token-file token too; none: /metrics is open", "token"))
     .addOption(option("--audit-interval <duration>", "recompute findings, readiness and metrics this often", "1m"))
     .addOption(option("--audit-window <duration>", "the periodic audit's window, and the API's default since", "7d"))
     .addOption(option("--summary-interval <seconds>", "seconds between summary lines (metrics of the stream and database follow the same pace)", "5"))
-    .addOption(option("--metrics-listen <host:port>", "serve Prometheus metrics at http://<host:port>/metrics (port 0: any free port; off: no metrics)", "0.0.0.0:9090"))
+    .addOption(option("--metrics-listen <host:port>", "serve Prometheus metrics at http://<host:port>/metrics (port 0: any free port; off: no metrics)", "127.0.0.1:9090"))
     .action(async (raw: RawOptions, command: Command) => {
       // The demo audits every 10 s unless told otherwise, so findings appear while one watches.
       const demoPace = raw.demo === true && command.getOptionValueSource("auditInterval") === "default";
-      const settings = settingsOf(demoPace ? { ...raw, auditInterval: DEMO_AUDIT_INTERVAL } : raw);
+      const { settings, warnings } = settingsOf(demoPace ? { ...raw, auditInterval: DEMO_AUDIT_INTERVAL } : raw);
+      for (const warning of warnings) deps.logger.warn({ module: "serve" }, warning);
       const stop = stopSignal(deps.stop);
       try {
         await runDaemon(settings, {

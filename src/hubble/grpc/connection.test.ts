@@ -70,7 +70,7 @@ describe("connecting", () => {
     const address = `127.0.0.1:${await closedPort()}`;
     const stream = openFlowStream({ address, backoff: { initialMs: 5, maxMs: 20 } });
     await waitUntil(() => stream.state.reconnects >= 3);
-    expect(["retrying", "connecting"]).toContain(stream.state.status);
+    expect(["reconnecting", "connecting"]).toContain(stream.state.status);
     expect(stream.state.lastError).toMatchObject({ problem: "unavailable" });
     stream.stop();
     expect(stream.state.status).toBe("stopped");

@@ -121,6 +121,7 @@ export class FlowStream {
       reconnects: c.reconnects,
       lastFlowTime: c.lastFlowTime,
       flowsReceived: c.flowsReceived,
+      messagesReceived: c.messagesReceived,
       duplicatesDropped: this.deduper.duplicates,
       lostEvents: { ...c.lostEvents },
       nodeStatusChanges: { ...c.nodeStatusChanges },
@@ -165,6 +166,7 @@ export class FlowStream {
         if (!this.stopped) this.counters.status = "connected";
       },
       onEvent: (event) => {
+        this.counters.messagesReceived++;
         if (this.counters.status === "connecting") this.counters.status = "connected";
         this.backoff.reset();
         const fresh = this.accept(event);
@@ -235,7 +237,7 @@ export class FlowStream {
       this.queue.fail(err);
       return;
     }
-    this.counters.status = "retrying";
+    this.counters.status = "reconnecting";
     this.counters.reconnects++;
     this.timer = setTimeout(() => {
       if (!this.stopped) this.connect();

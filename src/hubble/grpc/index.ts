@@ -14,4 +14,7 @@ export type { HubbleServerStatus, ServerStatusOptions } from "./server-status.js
 export { hubbleMethods } from "./service-definitions.js";
 export type { HubbleMethods } from "./service-definitions.js";
 export type { FlowStreamState, FlowStreamStatus } from "./stream-state.js";
+export { serverStatusProbe } from "./status-probe.js";
+export { StreamWatch } from "./stream-watch.js";
+export type { ProbeAnswer, StreamChange, StreamHealth, StreamWatchOptions } from "./stream-watch.js";
 export type { ClientTlsOptions } from "./tls-options.js";

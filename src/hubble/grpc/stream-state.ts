@@ -3,11 +3,12 @@ import type { HubbleConnectionError } from "./errors.js";
 
 /**
  * Where a flow stream is: `connecting` (a call is open but the server has not answered yet),
- * `connected` (the server answered; events flow), `retrying` (waiting out the backoff after
- * a failure), `stopped` (ended by `stop()`, by the end of a non-follow request, or by a
- * failure when retries are off).
+ * `connected` (the server answered; events flow), `reconnecting` (waiting out the backoff
+ * after a failure), `stopped` (ended by `stop()`, by the end of a non-follow request, or by a
+ * failure when retries are off). A connected stream that delivers nothing while the server
+ * sees flows is `stalled`: a StreamWatch (stream-watch.ts) tells, the stream itself cannot.
  */
-export type FlowStreamStatus = "connecting" | "connected" | "retrying" | "stopped";
+export type FlowStreamStatus = "connecting" | "connected" | "reconnecting" | "stopped";
 
 /** A snapshot of a flow stream's health, for logs, metrics and the status API. */
 export interface FlowStreamState {
@@ -22,6 +23,8 @@ export interface FlowStreamState {
   readonly lastFlowTime: Timestamp | undefined;
   /** Flows delivered (duplicates excluded). */
   readonly flowsReceived: number;
+  /** Messages of any kind received from the server, over all calls (a stall check reads its growth). */
+  readonly messagesReceived: number;
   /** Flows dropped as already delivered (re-sent after a resume). */
   readonly duplicatesDropped: number;
   /** Events Hubble reported lost (`lost_events.num_events_lost`), summed by source name. */
@@ -52,6 +55,7 @@ export class StreamCounters {
   reconnects = 0;
   lastFlowTime: Timestamp | undefined;
   flowsReceived = 0;
+  messagesReceived = 0;
   readonly lostEvents: Record<string, number> = {};
   readonly nodeStatusChanges: Record<string, number> = {};
   undecodable = 0;

@@ -57,7 +57,7 @@ describe("the replay server's other RPCs", () => {
     await waitUntil(() => stream.state.status === "connected");
     await replay.close();
     replay = undefined;
-    await waitUntil(() => stream.state.status === "retrying");
+    await waitUntil(() => stream.state.status === "reconnecting");
     expect(stream.state.lastError?.message).toMatch(/server shutting down/);
     stream.stop();
   });
