@@ -84,7 +84,9 @@ export const OPENAPI = {
             type: "object",
             required: ["address", "status", "lastFlowTime", "lagSeconds", "behindSeconds", "paused", "queued", "reconnects", "lostEvents"],
             properties: {
-              address: { type: "string" }, status: { type: "string" }, lastFlowTime: { type: ["string", "null"] }, lagSeconds: { type: ["number", "null"] },
+              address: { type: "string" },
+              status: { type: "string", enum: ["starting", "connecting", "connected", "stalled", "reconnecting", "stopped"], description: "stalled: connected, but nothing arrives for --stall-after while Hubble's ServerStatus shows flows (or does not answer)" },
+              lastFlowTime: { type: ["string", "null"] }, lagSeconds: { type: ["number", "null"] },
               behindSeconds: { type: ["number", "null"], description: "flow time between the newest flow received and the newest committed to the graph (how far the writer is behind the stream head)" },
               paused: { type: "boolean", description: "reading is paused because ingestion is behind (gRPC flow control)" },
               queued: { type: "integer", description: "events received and waiting for the ingest loop (bounded)" },
@@ -116,7 +118,7 @@ export const OPENAPI = {
     },
     "/readyz": {
       get: {
-        summary: "ready to answer: database open, policy model loaded, Hubble stream connected or retrying within limits",
+        summary: "ready to answer: database open, policy model loaded, Hubble stream connected (not stalled) or reconnecting within limits; reasons say what failed, never paths or addresses",
         security: [], parameters: [],
         responses: { "200": json(ref("Health"), "ready"), "503": json(ref("Health"), "not ready; each failing check says why") },
       },
