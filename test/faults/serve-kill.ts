@@ -1,0 +1,187 @@
+/**
+ * SIGKILL loops on `serve`: a replay server holds a capture in its ring (as Relay holds what
+ * the nodes buffered); `serve` on a fresh graph reads it, is killed at a random moment,
+ * started again, and so on; a last run reads to the end and stops with SIGTERM. Its graph
+ * must equal, count for count, the graph of one uninterrupted run over the same ring, and
+ * every restart must have moved the stored cursor forward (or reached the end).
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { finished } from "node:stream/promises";
+import Database from "better-sqlite3";
+import { DEMO_POLICIES } from "../../src/daemon/index.js";
+import { openGraphStore, queryGraph } from "../../src/graph/index.js";
+import { writeNdjson } from "../../src/hubble/generate/index.js";
+import { compareCounts } from "./disk-full.js";
+
+/** One line of the fault table. */
+export interface ServeKillRow {
+  readonly name: string;
+  readonly tried: number;
+  readonly survived: number;
+  readonly lost: number;
+  readonly countedTwice: number;
+  readonly failures: readonly string[];
+}
+
+const EVERYTHING = { window: { sinceMs: 0, untilMs: Date.UTC(2100, 0, 1) } };
+const MAIN = join(import.meta.dirname, "../../src/cli/main.js");
+
+function cli(args: readonly string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: "warn" } });
+}
+
+function output(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const timer = setTimeout(() => { reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; got: ${text}`)); }, timeoutMs);
+    child.stdout.on("data", (d: Buffer) => {
+      text += d.toString();
+      const match = pattern.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    });
+  });
+}
+
+function exit(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => { child.once("exit", (code) => { resolve(code); }); });
+}
+
+function counts(db: string): Map<string, number> {
+  const store = openGraphStore({ path: db, access: "read-only", check: "integrity" });
+  try {
+    const out = new Map<string, number>();
+    for (const e of queryGraph(store, EVERYTHING).edges) {
+      const edge = `${e.source}>${e.destination}/${e.protocol}/${e.port}`;
+      if (e.connections > 0) out.set(`${edge} new`, e.connections);
+      if (e.requests > 0) out.set(`${edge} request`, e.requests);
+    }
+    return out;
+  } finally {
+    store.close();
+  }
+}
+
+/** The stored cursor as "seconds.nanos key", or "" before the first commit. */
+function cursorOf(db: string): string {
+  try {
+    const raw = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      const row = raw.prepare("SELECT seconds, nanos, flow_key FROM ingest_cursors").get() as { seconds: number; nanos: number; flow_key: string } | undefined; // our schema
+      return row === undefined ? "" : `${String(row.seconds).padStart(12, "0")}.${String(row.nanos).padStart(9, "0")} ${row.flow_key}`;
+    } finally {
+      raw.close();
+    }
+  } catch {
+    return "";
+  }
+}
+
+interface Status {
+  readonly stream: { readonly status: string; readonly lastFlowTime: string | null };
+  readonly ingest: { readonly flows: number };
+}
+
+/** Starts serve against `hubble`; returns it once the API answers. */
+async function startServe(dir: string, hubble: string, db: string): Promise<{ child: ChildProcessWithoutNullStreams; api: string }> {
+  const child = cli([
+    "serve", "--hubble", hubble, "--policies", join(dir, "policies.yaml"), "--db", db,
+    "--listen", "127.0.0.1:0", "--metrics-listen", "off", "--audit-interval", "1h", "--summary-interval", "1",
+  ]);
+  const match = await output(child, /^api: (http:\S+)$/m, 60_000);
+  return { child, api: match[1] ?? "" };
+}
+
+/** Waits until serve has received the capture's last flow and stays there for a second. */
+async function untilCaughtUp(api: string, lastFlowTime: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let stableSince: number | undefined;
+  let flows = -1;
+  while (Date.now() < deadline) {
+    const status = await fetch(`${api}/status`).then((r) => r.json() as Promise<Status>, () => undefined);
+    if (status !== undefined && status.stream.lastFlowTime !== null && Date.parse(status.stream.lastFlowTime) >= Date.parse(lastFlowTime)) {
+      if (status.ingest.flows === flows) {
+        stableSince ??= Date.now();
+        if (Date.now() - stableSince > 1000) return;
+      } else {
+        stableSince = undefined;
+        flows = status.ingest.flows;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("serve did not read the whole ring in time");
+}
+
+/** Reads the ring to its end with one serve run, then stops it with SIGTERM. */
+async function completeRun(dir: string, hubble: string, db: string, lastFlowTime: string): Promise<string | undefined> {
+  const serve = await startServe(dir, hubble, db);
+  try {
+    await untilCaughtUp(serve.api, lastFlowTime, 120_000);
+  } finally {
+    serve.child.kill("SIGTERM");
+  }
+  const code = await exit(serve.child);
+  return code === 0 ? undefined : `the final serve run exited ${String(code)}`;
+}
+
+/** `kills` SIGKILLs of serve at random moments of its read of a `flows`-flow ring. */
+export async function serveKillScenario(options: { readonly flows: number; readonly kills: number; readonly seed: number }): Promise<ServeKillRow> {
+  const name = "SIGKILL of serve mid-stream";
+  const dir = mkdtempSync(join(tmpdir(), "faults-serve-kill-"));
+  const failures: string[] = [];
+  const children: ChildProcessWithoutNullStreams[] = [];
+  try {
+    writeFileSync(join(dir, "policies.yaml"), DEMO_POLICIES);
+    const capture = join(dir, "capture.ndjson");
+    const out = createWriteStream(capture);
+    await writeNdjson(out, { flows: options.flows, seed: options.seed, startMs: Date.now() - 3_600_000 });
+    out.end();
+    await finished(out);
+    const lines = readFileSync(capture, "utf8").trimEnd().split("\n");
+    const lastFlowTime = lines.map((l) => (JSON.parse(l) as { flow?: { time?: string } }).flow?.time).filter((t): t is string => t !== undefined).sort().at(-1) ?? "";
+    const replay = cli(["replay", "--file", capture, "--listen", "127.0.0.1:0"]);
+    children.push(replay);
+    const hubble = (await output(replay, /listening on (\S+)/, 30_000))[1] ?? "";
+
+    const reference = join(dir, "clean.db");
+    const cleanProblem = await completeRun(dir, hubble, reference, lastFlowTime);
+    if (cleanProblem !== undefined) throw new Error(`clean run: ${cleanProblem}`);
+    const want = counts(reference);
+    const end = cursorOf(reference);
+
+    const db = join(dir, "killed.db");
+    let random = options.seed;
+    const next = (): number => {
+      random = (Math.imul(random, 1_103_515_245) + 12_345) >>> 0;
+      return random / 2 ** 32;
+    };
+    let stuck = 0;
+    for (let kill = 0; kill < options.kills; kill++) {
+      const before = cursorOf(db);
+      const serve = await startServe(dir, hubble, db);
+      children.push(serve.child);
+      // Past the writer's first flush (1 s), so each run has had the chance to commit.
+      await new Promise((resolve) => setTimeout(resolve, 1_500 + Math.round(next() * 2_500)));
+      serve.child.kill("SIGKILL");
+      await exit(serve.child);
+      const after = cursorOf(db);
+      if (before !== end && (after === "" || after <= before)) stuck++;
+    }
+    const problem = await completeRun(dir, hubble, db, lastFlowTime);
+    if (problem !== undefined) failures.push(problem);
+    if (stuck > 0) failures.push(`${stuck} of ${options.kills} restarts did not move the stored cursor`);
+    const diff = compareCounts(want, counts(db));
+    if (diff.lost > 0 || diff.countedTwice > 0) failures.push(`final graph: ${diff.lost} lost, ${diff.countedTwice} counted twice`);
+    return { name, tried: options.kills, survived: options.kills - stuck, lost: diff.lost, countedTwice: diff.countedTwice, failures };
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
