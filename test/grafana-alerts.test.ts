@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 
 const ALERTS = join(import.meta.dirname, "../grafana/alerts");
 const PROMTOOL = process.env.PROMTOOL ?? "promtool";
@@ -13,8 +14,8 @@ function promtoolVersion(): string | undefined {
   return result.status === 0 ? result.stdout.split("\n")[0] : undefined;
 }
 
-function promtool(args: readonly string[]): { code: number | null; output: string } {
-  const result = spawnSync(PROMTOOL, args, { cwd: ALERTS, encoding: "utf8", timeout: 60_000 });
+function promtool(args: readonly string[], cwd = ALERTS): { code: number | null; output: string } {
+  const result = spawnSync(PROMTOOL, args, { cwd, encoding: "utf8", timeout: 60_000 });
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -35,14 +36,60 @@ describe.skipIf(!version && !IN_CI)("Prometheus rules (promtool)", () => {
     expect(code, output).toBe(0);
   });
 
-  it("promtool test rules: a spike fires, a steady rate and a quiet namespace do not, a stalled stream fires", () => {
-    const tests = readdirSync(join(ALERTS, "tests")).filter((f) => f.endsWith(".yaml")).sort();
+  it("promtool test rules: a spike fires and holds for its hour, a steady rate, a slow rise and a quiet namespace do not, a stalled stream fires", () => {
+    const tests = ruleTests();
     expect(tests).toEqual(["policy-drop-spike.yaml", "stream-stall.yaml"]);
     const { code, output } = promtool(["test", "rules", ...tests.map((t) => join("tests", t))]);
     expect(code, output).toBe(0);
     expect(output).not.toContain("FAILED");
   });
+
+  it("the Grafana-managed rules pass the same promtool tests as the Prometheus rules", () => {
+    const dir = mkdtempSync(join(tmpdir(), "grafana-rules-"));
+    try {
+      // Each Grafana rule as a Prometheus alert: its query A filtered by its threshold C, with
+      // the Prometheus rule's annotations (Grafana's use another template syntax).
+      const rules = grafanaRules().map((rule) => {
+        const prometheus = prometheusAlerts().find((a) => a.alert === rule.title);
+        return { alert: rule.title, expr: `(${queryOf(rule)}) ${thresholdOf(rule)}`, for: rule.for, labels: rule.labels, annotations: prometheus?.annotations ?? {} };
+      });
+      // The tests' expression checks read the recording rules, so those come along.
+      const records = (read("grafana/alerts/prometheus-rules.yaml") as { groups: { rules: PrometheusAlert[] }[] }).groups.flatMap((g) => g.rules)
+        .filter((r) => r.record !== undefined);
+      writeFileSync(join(dir, "grafana-rules.yaml"), stringify({ groups: [{ name: "recorded", rules: records }, { name: "grafana-managed", rules }] }));
+      mkdirSync(join(dir, "tests"));
+      for (const file of ruleTests()) {
+        const test = parse(readFileSync(join(ALERTS, "tests", file), "utf8")) as Record<string, unknown>; // a promtool test file, rewritten only at rule_files
+        writeFileSync(join(dir, "tests", file), stringify({ ...test, rule_files: ["../grafana-rules.yaml"] }));
+      }
+      const { code, output } = promtool(["test", "rules", ...ruleTests().map((t) => join("tests", t))], dir);
+      expect(code, output).toBe(0);
+      expect(output).not.toContain("FAILED");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+function ruleTests(): string[] {
+  return readdirSync(join(ALERTS, "tests")).filter((f) => f.endsWith(".yaml")).sort();
+}
+
+/** The PromQL of a Grafana rule's query (refId A). */
+function queryOf(rule: GrafanaRule): string {
+  const expr = rule.data.find((d) => d.refId === "A")?.model.expr;
+  if (expr === undefined) throw new Error(`${rule.title}: no PromQL query A`);
+  return expr;
+}
+
+/** A Grafana rule's threshold condition as a PromQL comparison. */
+function thresholdOf(rule: GrafanaRule): string {
+  const evaluator = rule.data.find((d) => d.refId === rule.condition)?.model.conditions?.[0]?.evaluator;
+  const operator = evaluator?.type === "gt" ? ">" : evaluator?.type === "lt" ? "<" : undefined;
+  const [param] = evaluator?.params ?? [];
+  if (operator === undefined || param === undefined) throw new Error(`${rule.title}: condition ${rule.condition} is not a gt/lt threshold`);
+  return `${operator} ${String(param)}`;
+}
 
 interface PrometheusAlert {
   alert?: string;
@@ -50,6 +97,7 @@ interface PrometheusAlert {
   expr: string;
   for?: string;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 interface GrafanaRule {
@@ -59,22 +107,40 @@ interface GrafanaRule {
   for: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  data: { refId: string; datasourceUid: string; model: { expr?: string; type?: string; expression?: string } }[];
+  data: {
+    refId: string;
+    datasourceUid: string;
+    model: { expr?: string; type?: string; expression?: string; conditions?: { evaluator?: { type?: string; params?: number[] } }[] };
+  }[];
 }
 
 function read(path: string): unknown {
   return parse(readFileSync(join(import.meta.dirname, "..", path), "utf8"));
 }
 
-describe("Grafana-managed alert rules", () => {
-  // The shapes are asserted field by field in the tests.
-  const prometheus = (read("grafana/alerts/prometheus-rules.yaml") as { groups: { rules: PrometheusAlert[] }[] }).groups.flatMap((g) => g.rules)
+interface GrafanaProvisioning {
+  apiVersion: number;
+  groups: { name: string; folder: string; interval: string; rules: GrafanaRule[] }[];
+}
+
+// The shapes are asserted field by field in the tests.
+function prometheusAlerts(): PrometheusAlert[] {
+  return (read("grafana/alerts/prometheus-rules.yaml") as { groups: { rules: PrometheusAlert[] }[] }).groups.flatMap((g) => g.rules)
     .filter((r) => r.alert !== undefined);
-  const grafana = read("grafana/provisioning/alerting/hubble-auditor-alerts.yaml") as {
-    apiVersion: number;
-    groups: { name: string; folder: string; interval: string; rules: GrafanaRule[] }[];
-  };
-  const rules = grafana.groups.flatMap((g) => g.rules);
+}
+
+function grafanaProvisioning(): GrafanaProvisioning {
+  return read("grafana/provisioning/alerting/hubble-auditor-alerts.yaml") as GrafanaProvisioning; // asserted in the tests
+}
+
+function grafanaRules(): GrafanaRule[] {
+  return grafanaProvisioning().groups.flatMap((g) => g.rules);
+}
+
+describe("Grafana-managed alert rules", () => {
+  const prometheus = prometheusAlerts();
+  const grafana = grafanaProvisioning();
+  const rules = grafanaRules();
 
   it("mirror every Prometheus alert with the same name, duration and severity", () => {
     expect(grafana.apiVersion).toBe(1);
@@ -102,10 +168,14 @@ describe("Grafana-managed alert rules", () => {
     }
   });
 
-  it("the spike rule keeps both the baseline comparison and the absolute floor", () => {
+  it("the spike rule keeps the absolute floor and a baseline that ends an hour back, guarded by the instance's age", () => {
     const spike = rules.find((r) => r.title === "HubbleAuditorPolicyDropSpike");
-    const expr = spike?.data.find((d) => d.refId === "A")?.model.expr ?? "";
-    expect(expr.replace(/\s+/g, " ")).toContain("> 3 * sum without (direction, reason) (rate(hubble_auditor_policy_drops_total[1h]))");
-    expect(expr).toMatch(/\[5m\]\)\) > 1\n/);
+    const expr = (spike?.data.find((d) => d.refId === "A")?.model.expr ?? "").replace(/\s+/g, " ");
+    expect(expr).toMatch(/\[5m\]\)\) > 1 and /);
+    expect(expr).toContain("> 3 * ( sum without (direction, reason) (rate(hubble_auditor_policy_drops_total[1h] offset 1h)) or 0 * ");
+    expect(expr).toContain("and ignoring (namespace) hubble_auditor_stream_connected offset 2h");
+    const recorded = (read("grafana/alerts/prometheus-rules.yaml") as { groups: { rules: PrometheusAlert[] }[] }).groups.flatMap((g) => g.rules)
+      .find((r) => r.record === "namespace:hubble_auditor_policy_drops:rate1h_offset1h");
+    expect(recorded?.expr).toBe("sum without (direction, reason) (rate(hubble_auditor_policy_drops_total[1h] offset 1h))");
   });
 });
