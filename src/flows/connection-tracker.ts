@@ -12,6 +12,7 @@ import type { FlowCount, TallySlot } from "./flow-tally.js";
 import type { Identity } from "./identity.js";
 import type { IdentityResolver } from "./identity-resolver.js";
 import { TrackedConnection } from "./tracked-connection.js";
+import type { ConnectionStart } from "./tracked-connection.js";
 
 /** Options of a {@link ConnectionTracker}; all times are flow time in milliseconds. */
 export interface ConnectionTrackerOptions {
@@ -27,6 +28,25 @@ export interface ConnectionTrackerOptions {
   readonly maxTracked?: number;
   /** How flows without a reported direction are settled (see FlowSettler). */
   readonly settler?: FlowSettlerOptions;
+  /**
+   * Names the input record a flow came from (its ordinal in a file); undefined: flows are not
+   * named. Connections remember the record of their first flow, so a restart can tell them.
+   */
+  readonly originOf?: (flow: Flow) => number | undefined;
+  /** What a previous run already stored, to be tracked again without being counted again. */
+  readonly replay?: TrackerReplay;
+}
+
+/**
+ * What a restart must not count again, by input record (see originOf). The flows are fed
+ * again so the tracker gets back the state it had, but a flow already tallied is not
+ * tallied again and a connection already written is not emitted again.
+ */
+export interface TrackerReplay {
+  /** False when the flow of this record was already tallied. */
+  counts(origin: number | undefined): boolean;
+  /** False when the connection begun by the flow of this record was already emitted. */
+  emits(origin: number | undefined): boolean;
 }
 
 /** Counters describing what the tracker did with the flows it was given. */
@@ -74,6 +94,8 @@ export class ConnectionTracker {
   private readonly maxTracked: number;
   private readonly settler: FlowSettler;
   private readonly tally = new FlowTally();
+  private readonly originOf: ((flow: Flow) => number | undefined) | undefined;
+  private readonly replay: TrackerReplay | undefined;
   private now = Number.NEGATIVE_INFINITY;
   // Where settled flows' connection events go during one push, drain or flush.
   private out: Connection[] = [];
@@ -91,6 +113,18 @@ export class ConnectionTracker {
     this.tcpHoldMs = options.tcpHoldMs ?? 60_000;
     this.maxTracked = options.maxTracked ?? 200_000;
     this.settler = new FlowSettler(options.settler);
+    this.originOf = options.originOf;
+    this.replay = options.replay;
+  }
+
+  /**
+   * Visits what is still in flight: the first flow's record and time of each connection not
+   * emitted yet (`pending`), and each flow still waiting for its direction (`waiting`, not
+   * tallied yet). A restart must see these records again.
+   */
+  forEachInFlight(visit: (origin: number | undefined, atMs: number, state: "pending" | "waiting") => void): void {
+    for (const tracked of this.pending.values()) visit(tracked.origin, tracked.firstMs, "pending");
+    this.settler.forEachWaiting((flow, atMs) => { visit(this.originOf?.(flow), atMs, "waiting"); });
   }
 
   /** How the directions of the flows so far were settled. */
@@ -130,7 +164,7 @@ export class ConnectionTracker {
     if (role.role === "request") {
       const start = this.startOf(flow, "request", l4);
       this.count(flow, start);
-      this.emit(new TrackedConnection(start, flow, this.signatureOf(flow)), out);
+      this.emit(this.track(start, flow), out);
       return;
     }
     if (!l4) return;
@@ -138,7 +172,7 @@ export class ConnectionTracker {
       // Neither a connection nor a reply for sure: counted on its edge as seen, so that a
       // review can find it, and never allowed by a recommendation on its own.
       this.stats.unknownDirection++;
-      this.emit(new TrackedConnection(this.startOf(flow, "unknown", l4), flow, this.signatureOf(flow)), out);
+      this.emit(this.track(this.startOf(flow, "unknown", l4), flow), out);
       return;
     }
     // A corrected L7 record has other endpoints but the same addresses: the tuple still holds.
@@ -170,7 +204,7 @@ export class ConnectionTracker {
       return;
     }
     const start = this.startOf(flow, role.role === "open" ? "new" : "existing", l4);
-    const tracked = new TrackedConnection(start, flow, this.signatureOf(flow));
+    const tracked = this.track(start, flow);
     this.count(flow, start, tracked);
     this.pending.set(key, tracked);
     if (role.role === "open") {
@@ -194,6 +228,7 @@ export class ConnectionTracker {
   ): void {
     const klass = tallyClassOf(flow);
     if (klass === undefined) return;
+    if (this.replay !== undefined && !this.replay.counts(this.originOf?.(flow))) return;
     // Later packets of a connection usually have its first packet's very ends: one increment.
     if (connection?.tally !== undefined && this.tally.bump(connection.tally, flow, klass)) return;
     const slot = this.tally.add(flow, start ?? this.endsOf(flow), klass);
@@ -265,7 +300,14 @@ export class ConnectionTracker {
     return signature;
   }
 
+  private track(start: ConnectionStart, flow: Flow): TrackedConnection {
+    const tracked = new TrackedConnection(start, flow, this.signatureOf(flow));
+    if (this.originOf !== undefined) tracked.origin = this.originOf(flow);
+    return tracked;
+  }
+
   private emit(tracked: TrackedConnection, out: Connection[]): void {
+    if (this.replay !== undefined && !this.replay.emits(tracked.origin)) return;
     this.stats.connections++;
     out.push(tracked.toConnection());
   }

@@ -59,6 +59,11 @@ export class FlowReorderBuffer {
     if (this.latenessMs !== Number.POSITIVE_INFINITY) this.release(this.newestMs - this.latenessMs, emit);
   }
 
+  /** Visits every held flow, in no particular order. */
+  forEachHeld(visit: (flow: Flow) => void): void {
+    for (const entry of this.heap) visit(entry.flow);
+  }
+
   /** Emits every held flow at or before `untilMs`, earliest first. */
   release(untilMs: number, emit: (flow: Flow, sequence: number) => void): void {
     for (let top = this.heap[0]; top !== undefined && toMillis(top.flow.time) <= untilMs; top = this.heap[0]) this.emitTop(emit);

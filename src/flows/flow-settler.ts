@@ -108,6 +108,14 @@ export class FlowSettler {
     return this.held.length - this.heldStart;
   }
 
+  /** Visits every flow waiting for evidence, oldest first. */
+  forEachWaiting(visit: (flow: Flow, atMs: number) => void): void {
+    for (let i = this.heldStart; i < this.held.length; i++) {
+      const held = this.held[i];
+      if (held !== undefined) visit(held.flow, held.atMs);
+    }
+  }
+
   /** Takes one flow; every flow that became settled is passed to `emit`. */
   push(flow: Flow, emit: (settled: SettledFlow) => void): void {
     const at = toMillis(flow.time);

@@ -31,6 +31,8 @@ export class TrackedConnection {
   private events = 0;
   /** True once any event showed the packet being handed to Cilium's L7 proxy. */
   redirected = false;
+  /** The input record of the flow that began this connection (see ConnectionTrackerOptions.originOf). */
+  origin: number | undefined;
   /** Where the flow tally last counted a flow of this connection (see FlowTally.bump). */
   tally: TallySlot | undefined;
   readonly sourceIp: string;

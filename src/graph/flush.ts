@@ -4,6 +4,15 @@ import type { Connection, EndpointVariant, Identity } from "../flows/index.js";
 import { BUCKET_MS, L7_OVERFLOW, MAX_L7_PER_EDGE } from "./batch-aggregate.js";
 import type { BatchAggregate, EdgeAgg } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
+import { FILE_CURSOR_SQL, fileCursorParams } from "./cursor-file.js";
+import type { FileCursor } from "./cursor-file.js";
+
+/** The cursors stored with a batch: the time cursor and, for a file, where its reading stands. */
+export interface BatchCursors {
+  readonly source: string;
+  readonly cursor: IngestCursor | undefined;
+  readonly file: FileCursor | undefined;
+}
 
 /** Samples kept per edge and verdict: one per hour for the last three hours that had any. */
 const SAMPLE_SLOTS = 3;
@@ -56,6 +65,7 @@ const SQL = {
   cursor: `INSERT INTO ingest_cursors (source, seconds, nanos, flow_key, updated_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (source) DO UPDATE SET seconds = excluded.seconds, nanos = excluded.nanos,
       flow_key = excluded.flow_key, updated_at = excluded.updated_at`,
+  fileCursor: FILE_CURSOR_SQL,
 } as const;
 
 type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
@@ -122,26 +132,25 @@ export class BatchFlusher {
   // variant object (the tally shares one per variant); a variant object not seen before is
   // looked up by its text in the database. Not by text here: texts are large and built on read.
   private variantObjects = new WeakMap<EndpointVariant, { id: number; hour: number }>();
-  private readonly run: (batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number) => number;
+  private readonly run: (batch: BatchAggregate, cursors: BatchCursors | undefined, now: number) => number;
 
   constructor(db: Database.Database) {
     const prepared: Partial<Record<keyof typeof SQL, Database.Statement>> = {};
     for (const [name, sql] of Object.entries(SQL)) prepared[name as keyof typeof SQL] = db.prepare(sql); // keys come from SQL itself
     this.statements = prepared as Statements; // every key of SQL was filled above
-    this.run = db.transaction((batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number) => {
+    this.run = db.transaction((batch: BatchAggregate, cursors: BatchCursors | undefined, now: number) => {
       const rows = this.write(batch);
-      if (cursor) {
-        const c = cursor.cursor;
-        this.statements.cursor.run(cursor.source, c.time.seconds, c.time.nanos, c.flowKey, now);
-      }
+      const c = cursors?.cursor;
+      if (cursors && c) this.statements.cursor.run(cursors.source, c.time.seconds, c.time.nanos, c.flowKey, now);
+      if (cursors?.file) this.statements.fileCursor.run(...fileCursorParams(cursors.source, cursors.file, now));
       return rows;
     });
   }
 
-  /** Writes `batch` (and the cursor reached with it) in one transaction; returns rows written. */
-  flush(batch: BatchAggregate, cursor: { source: string; cursor: IngestCursor } | undefined, now: number): number {
+  /** Writes `batch` (and the cursors reached with it) in one transaction; returns rows written. */
+  flush(batch: BatchAggregate, cursors: BatchCursors | undefined, now: number): number {
     try {
-      return this.run(batch, cursor, now);
+      return this.run(batch, cursors, now);
     } catch (err) {
       this.written = new WeakMap();
       this.sampled.clear();

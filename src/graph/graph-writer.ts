@@ -1,6 +1,7 @@
 import type { Connection, FlowCount, Timestamp } from "../flows/index.js";
 import { BatchAggregate } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
+import type { FileCursor } from "./cursor-file.js";
 import { GraphStoreError, storeErrorFrom } from "./errors.js";
 import { BatchFlusher } from "./flush.js";
 import { dbOf } from "./store.js";
@@ -49,6 +50,7 @@ export class GraphWriter {
   private readonly maxKeys: number;
   private readonly intervalMs: number;
   private cursor: IngestCursor | undefined;
+  private fileCursor: FileCursor | undefined;
   private cursorDirty = false;
   private timer: NodeJS.Timeout | undefined;
   private fatal: GraphStoreError | undefined;
@@ -88,6 +90,15 @@ export class GraphWriter {
     this.cursorDirty = true;
   }
 
+  /**
+   * Records where the reading of a flow-log file stands once everything handed over so far
+   * is stored; written in the transaction of the next flush (with `source`).
+   */
+  advanceFileCursor(cursor: FileCursor): void {
+    this.fileCursor = cursor;
+    this.cursorDirty = true;
+  }
+
   /** Counts events Hubble reported lost (per node and source), stored with the next flush. */
   noteLostEvents(node: string, source: string, count: number, atMs: number): void {
     this.batch.addLost(node, source, count, atMs);
@@ -104,7 +115,7 @@ export class GraphWriter {
     if (this.batch.keys === 0 && !this.cursorDirty) return;
     const started = performance.now();
     const source = this.options.source;
-    const cursor = source !== undefined && this.cursor ? { source, cursor: this.cursor } : undefined;
+    const cursor = source !== undefined && (this.cursor || this.fileCursor) ? { source, cursor: this.cursor, file: this.fileCursor } : undefined;
     try {
       this.stats.rowsWritten += this.flusher.flush(this.batch, cursor, this.store.now());
     } catch (err) {
@@ -119,7 +130,7 @@ export class GraphWriter {
     this.stats.flushes++;
     this.stats.lastFlushMs = durationMs;
     this.batch = new BatchAggregate();
-    if (cursor !== undefined) this.stats.committedTime = cursor.cursor.time;
+    if (cursor?.cursor !== undefined) this.stats.committedTime = cursor.cursor.time;
     this.cursorDirty = false;
     this.options.onFlush?.({ connections, durationMs });
   }

@@ -6,6 +6,8 @@
 export { BUCKET_MS, L7_OVERFLOW, MAX_L7_PER_EDGE, QUERY_MARK, bucketOf } from "./batch-aggregate.js";
 export { ResumeFilter, cursorOf, readCursor } from "./cursor.js";
 export type { IngestCursor, ResumeFilterOptions } from "./cursor.js";
+export { readFileCursor } from "./cursor-file.js";
+export type { FileCursor, StoredFileIdentity } from "./cursor-file.js";
 export { GraphStoreError } from "./errors.js";
 export type { GraphStoreProblem } from "./errors.js";
 export { GraphWriter } from "./graph-writer.js";

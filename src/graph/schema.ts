@@ -111,10 +111,27 @@ const V2: readonly string[] = [
   `ALTER TABLE identities ADD COLUMN pod TEXT NOT NULL DEFAULT ''`,
 ];
 
+// Version 3: where the reading of a flow-log file stands, written in the transaction of each
+// batch, so a restart continues from there instead of reading the file again from the start.
+// The file is named by device, inode and a hash of its first bytes (a rotated or replaced file
+// is another file); `record`/`line`/`offset` say where a restart reads from, `last` the last
+// record handed to ingestion, and `open`/`pending` (JSON ranges of record ordinals) what of
+// the records from there to `last` was not stored yet (see the file cursor in cursor-file.ts).
+// The time cursors of ingest_cursors stay as they are.
+const V3: readonly string[] = [
+  `CREATE TABLE ingest_file_cursors (
+     source TEXT PRIMARY KEY,
+     dev INTEGER NOT NULL, ino INTEGER NOT NULL, head_bytes INTEGER NOT NULL, head_hash TEXT NOT NULL,
+     record INTEGER NOT NULL, line INTEGER NOT NULL, offset INTEGER,
+     last INTEGER NOT NULL, open TEXT NOT NULL, pending TEXT NOT NULL,
+     updated_at INTEGER NOT NULL)`,
+];
+
 /** Every migration, oldest first. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, statements: V1 },
   { version: 2, statements: V2 },
+  { version: 3, statements: V3 },
 ];
 
 /** The schema version this build writes and reads. */

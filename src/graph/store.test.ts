@@ -7,6 +7,8 @@ import { GraphStoreError } from "./errors.js";
 import { GraphWriter } from "./graph-writer.js";
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 import { dbOf, openGraphStore } from "./store.js";
+import { readCursor } from "./cursor.js";
+import { readFileCursor } from "./cursor-file.js";
 import { connection, workload } from "./testdata/connections.js";
 
 let dir = "";
@@ -35,10 +37,10 @@ describe("openGraphStore", () => {
     const db = dbOf(store);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
-    expect(db.prepare("SELECT version FROM schema_migrations").pluck().all()).toEqual([1, 2]);
+    expect(db.prepare("SELECT version FROM schema_migrations").pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
     store.close();
     const again = openGraphStore({ path: file });
-    expect(dbOf(again).prepare("SELECT count(*) FROM schema_migrations").pluck().get()).toBe(2);
+    expect(dbOf(again).prepare("SELECT count(*) FROM schema_migrations").pluck().get()).toBe(MIGRATIONS.length);
     again.close();
     const reader = openGraphStore({ path: file, access: "read-only" });
     expect(reader.access).toBe("read-only");
@@ -51,7 +53,7 @@ describe("openGraphStore", () => {
     const raw = new Database(file);
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
-    expect(problemOf(() => openGraphStore({ path: file }))).toMatch(/^newer-schema: graph database .*graph\.db: uses schema version 3, newer than/);
+    expect(problemOf(() => openGraphStore({ path: file }))).toMatch(new RegExp(`^newer-schema: graph database .*graph\\.db: uses schema version ${SCHEMA_VERSION + 1}, newer than`));
   });
 
   it("migrates a version 1 file, taking its stored L7 requests as passed", () => {
@@ -69,6 +71,23 @@ describe("openGraphStore", () => {
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare("SELECT count, passed FROM edge_http").get()).toEqual({ count: 7, passed: 7 });
     expect(db.prepare("SELECT count(*) FROM edge_variants").pluck().get()).toBe(0);
+    store.close();
+  });
+
+  it("migrates a version 2 file and keeps its ingest cursors; no file cursor until one is written", () => {
+    const file = join(dir, "v2.db");
+    const raw = new Database(file);
+    raw.transaction(() => {
+      for (const m of MIGRATIONS.slice(0, 2)) for (const sql of m.statements) raw.exec(sql);
+      raw.pragma(`application_id = ${APPLICATION_ID}`);
+      raw.pragma("user_version = 2");
+      raw.prepare("INSERT INTO ingest_cursors (source, seconds, nanos, flow_key, updated_at) VALUES ('file:/x', 5, 6, 'k', 0)").run();
+    })();
+    raw.close();
+    const store = openGraphStore({ path: file });
+    expect(dbOf(store).pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    expect(readCursor(store, "file:/x")).toEqual({ time: { seconds: 5, nanos: 6 }, flowKey: "k" });
+    expect(readFileCursor(store, "file:/x")).toBeUndefined();
     store.close();
   });
 

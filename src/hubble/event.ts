@@ -1,4 +1,5 @@
 import type { Flow, Timestamp } from "../flows/index.js";
+import type { RecordPosition } from "./files/index.js";
 
 /** Where Hubble lost events (`LostEventSource`), or the number of an unknown source. */
 export type LostEventSource = string;
@@ -8,7 +9,13 @@ export type LostEventSource = string;
  * decoded and normalized. `nodeName` is "" when the producer did not say.
  */
 export type HubbleEvent =
-  | { readonly kind: "flow"; readonly flow: Flow; readonly nodeName: string }
+  | {
+      readonly kind: "flow";
+      readonly flow: Flow;
+      readonly nodeName: string;
+      /** Where a flow-log file held it; undefined for a stream or stdin. */
+      readonly position?: RecordPosition;
+    }
   | {
       readonly kind: "lost-events";
       readonly source: LostEventSource;
@@ -17,6 +24,8 @@ export type HubbleEvent =
       readonly cpu: number | undefined;
       readonly nodeName: string;
       readonly time: Timestamp | undefined;
+      /** Where a flow-log file held it; undefined for a stream or stdin. */
+      readonly position?: RecordPosition;
     }
   | {
       readonly kind: "node-status";

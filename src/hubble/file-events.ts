@@ -54,7 +54,9 @@ export async function* eventBatches(records: AsyncIterable<FileRecord>, options:
       options.onProblem?.({ file: record.file, line: record.line, ...conv.problem });
       continue;
     }
-    batch.push(eventFromMessage(conv.message));
+    const event = eventFromMessage(conv.message);
+    const position = record.position;
+    batch.push(position && (event.kind === "flow" || event.kind === "lost-events") ? { ...event, position } : event);
     if (batch.length >= size) {
       deadline = undefined;
       yield batch;

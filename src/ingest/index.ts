@@ -4,3 +4,4 @@ export { IngestSummary, formatSummaryLine } from "./ingest-summary.js";
 export type { IngestTotals } from "./ingest-summary.js";
 export { persistFlows, resumableBatches } from "./persist-flows.js";
 export type { PersistFlowsOptions, PersistResult } from "./persist-flows.js";
+export { FileProgress, TRACKER_HORIZON_MS } from "./file-progress.js";

@@ -29,6 +29,13 @@ export interface IngestLoopOptions {
    * restart can resume without losing what the reorder window held.
    */
   readonly onTracked?: (flow: Flow) => void;
+  /**
+   * Ties what is handed to the sink to a record of how far input went (a file's cursor):
+   * outputs are handed over at most every `intervalMs`, each time with the function `take`
+   * built at that moment, which is called just before the sink gets them (so a flush never
+   * stores outputs without the record that covers them, nor a record ahead of them).
+   */
+  readonly handover?: { readonly intervalMs: number; readonly take: () => () => void };
 }
 
 /** Which input flows have reached the tracker: the watermark of the input order. */
@@ -82,6 +89,7 @@ export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[
   };
   const idleMs = options.idleFlushMs ?? 2000;
   let lastBatch = Date.now();
+  let lastHandover = Number.NEGATIVE_INFINITY;
   // Deliveries are chained so the idle flush and the loop never overlap at the sink.
   let delivering: Promise<void> = Promise.resolve();
   const idleTimer =
@@ -97,8 +105,11 @@ export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[
           }
           noteTracked();
           tracker.flushPending(flushed);
+          flushed.push(...out.splice(0, out.length));
           const counts = tracker.takeFlowCounts();
-          if (flushed.length > 0 || counts.length > 0) delivering = delivering.then(() => deliver(flushed, counts, options));
+          const mark = options.handover?.take();
+          lastHandover = Date.now();
+          if (flushed.length > 0 || counts.length > 0 || mark) delivering = delivering.then(() => deliver(flushed, counts, options, mark));
         }, Math.max(50, idleMs / 2))
       : undefined;
   idleTimer?.unref();
@@ -114,25 +125,35 @@ export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[
         } else reorder.push(event.flow, track);
       }
       noteTracked();
+      const handover = options.handover;
+      if (handover !== undefined && Date.now() - lastHandover < handover.intervalMs) continue;
       const counts = tracker.takeFlowCounts();
-      if (out.length > 0 || counts.length > 0) {
+      const mark = handover?.take();
+      lastHandover = Date.now();
+      if (out.length > 0 || counts.length > 0 || mark) {
         const ready = out.splice(0, out.length);
-        delivering = delivering.then(() => deliver(ready, counts, options));
+        delivering = delivering.then(() => deliver(ready, counts, options, mark));
         await delivering;
       }
     }
   } finally {
     clearInterval(idleTimer);
   }
+  // At the end (of the file, or on a stop) everything in flight is settled and stored: a
+  // restart then rebuilds the tracker's state from the file cursor without counting again
+  // what this drain stored (see FileProgress).
   if (reorder !== undefined && track !== undefined) reorder.drain(track);
   noteTracked();
   tracker.drain(out);
   const counts = tracker.takeFlowCounts();
-  delivering = delivering.then(() => deliver(out, counts, options));
+  const mark = options.handover?.take();
+  delivering = delivering.then(() => deliver(out, counts, options, mark));
   await delivering;
 }
 
-async function deliver(batch: readonly Connection[], counts: readonly FlowCount[], options: IngestLoopOptions): Promise<void> {
+async function deliver(batch: readonly Connection[], counts: readonly FlowCount[], options: IngestLoopOptions, mark?: () => void): Promise<void> {
+  // Recorded and accepted in one synchronous step: no flush can come between them.
+  mark?.();
   if (batch.length === 0 && counts.length === 0) return;
   options.summary?.addConnections(batch);
   await options.sink.accept(batch, counts);

@@ -5,6 +5,7 @@ import type { GraphStore, GraphWriterOptions } from "../graph/index.js";
 import type { HubbleEvent } from "../hubble/index.js";
 import { teeSink } from "../metrics/index.js";
 import { runIngestLoop } from "./ingest-loop.js";
+import type { FileProgress } from "./file-progress.js";
 import type { IngestSummary } from "./ingest-summary.js";
 
 /** Options of {@link persistFlows}. */
@@ -26,7 +27,15 @@ export interface PersistFlowsOptions {
   readonly writer?: Omit<GraphWriterOptions, "source">;
   /** Sees each connection batch before the writer does (metrics); undefined: nobody looks. */
   readonly observer?: { accept(connections: readonly Connection[]): void };
+  /**
+   * A flow-log file's progress: its cursor is stored with each batch and a restart goes on
+   * from it (see FileProgress); undefined for a stream or stdin.
+   */
+  readonly file?: { readonly progress: FileProgress; readonly resuming: boolean };
 }
+
+/** How often a file's cursor is handed over with what was ingested (ms). */
+const FILE_HANDOVER_MS = 100;
 
 /** What {@link persistFlows} did. */
 export interface PersistResult {
@@ -62,6 +71,10 @@ export async function* resumableBatches(
   }
 }
 
+async function* noteFileRecords(batches: AsyncIterable<readonly HubbleEvent[]>, progress: FileProgress): AsyncGenerator<readonly HubbleEvent[]> {
+  for await (const batch of batches) yield progress.take(batch);
+}
+
 /**
  * Ingests batches of Hubble events into the graph: resume filter, time ordering, connection
  * tracking, the batched writer as the (backpressuring) sink, and a final flush. The writer
@@ -77,16 +90,21 @@ export async function persistFlows(
   options: PersistFlowsOptions,
   onStart?: (result: PersistResult) => void,
 ): Promise<PersistResult> {
-  const filter = new ResumeFilter(readCursor(options.store, options.source), { reorderMs: options.reorderMs });
+  const file = options.file;
+  // A file read from its stored cursor is deduplicated by record (FileProgress), not by time.
+  const filter = new ResumeFilter(file?.resuming === true ? undefined : readCursor(options.store, options.source), { reorderMs: options.reorderMs });
   const writer = new GraphWriter(options.store, { ...options.writer, source: options.source }).start();
   const resolver = new IdentityResolver();
-  const result: PersistResult = { writer, skipped: () => filter.skipped, identities: () => resolver.stats };
+  const result: PersistResult = { writer, skipped: () => filter.skipped + (file?.progress.skipped ?? 0), identities: () => resolver.stats };
   onStart?.(result);
-  const tracker = new ConnectionTracker(resolver);
+  const tracker = new ConnectionTracker(resolver, file ? { originOf: file.progress.originOf, replay: file.progress.replay } : {});
+  const reorder = options.order === undefined ? undefined : new FlowReorderBuffer(options.order);
+  const input = file ? noteFileRecords(batches, file.progress) : batches;
   try {
-    await runIngestLoop(resumableBatches(batches, writer, filter), {
-      tracker, ...(options.order === undefined ? {} : { reorder: new FlowReorderBuffer(options.order) }), onTracked: (flow) => { writer.advanceCursor(cursorOf(flow)); },
+    await runIngestLoop(resumableBatches(input, writer, filter), {
+      tracker, ...(reorder === undefined ? {} : { reorder }), onTracked: (flow) => { writer.advanceCursor(cursorOf(flow)); },
       sink: options.observer ? teeSink(writer, options.observer) : writer, ...(options.summary ? { summary: options.summary } : {}),
+      ...(file ? { handover: { intervalMs: FILE_HANDOVER_MS, take: () => file.progress.handover(writer, tracker, reorder) } } : {}),
     });
   } finally {
     writer.close();

@@ -26,7 +26,7 @@ describe("hubble-auditor ingest", () => {
   it("ingests a file with a final progress line, and skips it when run again", async () => {
     const db = join(dir, "graph.db");
     expect(await run("--from", CAPTURE, "--db", db)).toMatch(/^flows 400 read \([\d,]+\/s\) · 0 lines rejected · 222 connections in \d+ flushes\n$/);
-    expect(await run("--from", CAPTURE, "--db", db)).toMatch(/^flows 0 read .* · 400 skipped as already stored · 0 connections/);
+    expect(await run("--from", CAPTURE, "--db", db)).toMatch(/^flows 400 read .* · 400 skipped as already stored · 0 connections/);
     const store = openGraphStore({ path: db, access: "read-only" });
     // 74 DNS queries from the pods, and the DNS proxy forwarding each from the node (reserved:remote-node).
     expect(graphTotals(store, { window: { sinceMs: 0, untilMs: Date.UTC(2030, 0, 1) } })).toMatchObject({ connections: 74 + 74, requests: 74 });

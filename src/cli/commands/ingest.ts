@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import type { Logger } from "pino";
 import type { FlowReorderOptions } from "../../flows/index.js";
-import { openGraphStore, readCursor } from "../../graph/index.js";
+import { openGraphStore, readCursor, readFileCursor } from "../../graph/index.js";
 import type { GraphStore } from "../../graph/index.js";
 import { eventBatches, readFlowFile } from "../../hubble/index.js";
 import type { HubbleEvent } from "../../hubble/index.js";
 import { ALL_FLOWS, openFlowStream } from "../../hubble/grpc/index.js";
-import { IngestSummary } from "../../ingest/index.js";
+import { FileProgress, IngestSummary } from "../../ingest/index.js";
 import { persistFlows } from "../../ingest/index.js";
 import type { PersistResult } from "../../ingest/index.js";
 import { startProgress } from "../setup/graph-progress.js";
@@ -90,11 +90,25 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
   let batches: AsyncIterable<readonly HubbleEvent[]>;
   let reorderMs = 0;
   let order: FlowReorderOptions | undefined;
+  let file: { progress: FileProgress; resuming: boolean } | undefined;
   if (source.kind === "file") {
     // A file that is still growing is written in time order by its exporter: a short window.
     order = ctx.raw.follow === true ? { ...FILE_ORDER, latenessMs: 5_000 } : FILE_ORDER;
     let records = 0;
-    const reader = readFlowFile(source.path, { follow: ctx.raw.follow === true, signal: ctx.signal, logger: ctx.log });
+    const stored = source.path === "-" ? undefined : readFileCursor(ctx.store, source.cursorName);
+    const progress = new FileProgress(stored);
+    const startAt = progress.startAt;
+    file = { progress, resuming: false };
+    const state = file;
+    const reader = readFlowFile(source.path, {
+      follow: ctx.raw.follow === true, signal: ctx.signal, logger: ctx.log, ...(startAt ? { startAt } : {}),
+      onFile: (identity, resumed) => {
+        progress.opened(identity, resumed);
+        if (resumed) ctx.log.info({ file: source.path, record: startAt?.record, line: startAt?.line }, "resuming the file at the stored cursor");
+      },
+    });
+    // A stored file cursor replaces the time cursor: the file is the same or it is new.
+    state.resuming = stored !== undefined;
     batches = eventBatches(reader, {
       ...(ctx.raw.follow === true ? { maxWaitMs: 500 } : {}),
       onProblem: (p) => {
@@ -123,7 +137,10 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
     { write: ctx.write, tty: process.stderr.isTTY, intervalMs: ctx.intervalMs },
   );
   try {
-    await persistFlows(batches, { store: ctx.store, source: source.cursorName, reorderMs, order, summary, writer: ctx.writer }, (r) => { persisted = r; });
+    await persistFlows(batches, {
+      store: ctx.store, source: source.cursorName, reorderMs, order, summary, writer: ctx.writer,
+      ...(file ? { file } : {}),
+    }, (r) => { persisted = r; });
   } finally {
     progress.stop();
   }

@@ -1,6 +1,8 @@
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
 import { FlowFileError, describeCause } from "./errors.js";
+import { HEAD_BYTES, hashHead } from "./file-identity.js";
+import type { FileIdentity } from "./file-identity.js";
 
 /** An open flow-log file and where reading stands in it. */
 export interface OpenFile {
@@ -10,6 +12,16 @@ export interface OpenFile {
   readonly ino: number;
   readonly size: number;
   position: number;
+}
+
+/** The identity of an open file as it is now, and its first bytes (up to HEAD_BYTES). */
+export async function identityOf(path: string, file: OpenFile): Promise<{ identity: FileIdentity; head: Buffer }> {
+  try {
+    const head = await hashHead(file.handle, HEAD_BYTES);
+    return { identity: { dev: file.dev, ino: file.ino, headBytes: head.bytes, headHash: head.hash }, head: head.head };
+  } catch (error) {
+    throw new FlowFileError(path, `read failed (${describeCause(error)})`, { cause: error });
+  }
 }
 
 /** Opens a file for reading, refusing directories; failures become a {@link FlowFileError}. */

@@ -33,7 +33,7 @@ export interface FollowOptions {
 export async function* followFile(
   path: string,
   options: FollowOptions,
-): AsyncGenerator<AsyncIterable<Buffer>> {
+): AsyncGenerator<{ readonly chunks: AsyncIterable<Buffer>; readonly file: OpenFile }> {
   const { signal } = options;
   let file: OpenFile | undefined = await openFile(path);
   const notifier = new ChangeNotifier(path);
@@ -41,7 +41,7 @@ export async function* followFile(
     options.onOpen(file.size);
     while (signal?.aborted !== true) {
       const outcome: { kind: RotationKind | "aborted" } = { kind: "aborted" };
-      yield segment(path, file, notifier, options, outcome);
+      yield { chunks: segment(path, file, notifier, options, outcome), file };
       if (outcome.kind === "aborted" || isAborted(signal)) return;
       options.onRotate(outcome.kind);
       if (outcome.kind === "truncated") {

@@ -34,6 +34,8 @@ export interface Lead {
   /** undefined when the input is empty or only whitespace. */
   readonly first: number | undefined;
   readonly chunks: AsyncIterable<Buffer>;
+  /** Bytes skipped before `first` (byte order mark and whitespace). */
+  readonly skipped: number;
 }
 
 const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -49,13 +51,16 @@ export async function skipLeadingSpace(
 ): Promise<Lead> {
   const iterator = chunks[Symbol.asyncIterator]();
   let first = true;
+  let skipped = 0;
   for (;;) {
     const next = await iterator.next();
     if (next.done === true)
-      return { first: undefined, chunks: resume([], iterator) };
+      return { first: undefined, chunks: resume([], iterator), skipped };
     let chunk = next.value;
-    if (first && chunk.subarray(0, 3).equals(BYTE_ORDER_MARK))
+    if (first && chunk.subarray(0, 3).equals(BYTE_ORDER_MARK)) {
       chunk = chunk.subarray(3);
+      skipped += 3;
+    }
     first = false;
     const at = firstNonSpace(chunk);
     cursor.advance(
@@ -65,7 +70,9 @@ export async function skipLeadingSpace(
       return {
         first: chunk[at],
         chunks: resume([chunk.subarray(at)], iterator),
+        skipped: skipped + at,
       };
+    skipped += chunk.length;
   }
 }
 

@@ -23,9 +23,12 @@
 export { FlowFileError } from "./errors.js";
 export type { FileProblem, FileProblemKind } from "./problem.js";
 export type { FileReadStats } from "./stats.js";
+export type { FileIdentity } from "./file-identity.js";
 export {
   readFlowFile,
   type FileRecord,
+  type FileStart,
+  type RecordPosition,
   type FlowFileReader,
   type ReadFlowFileOptions,
 } from "./read-flow-file.js";

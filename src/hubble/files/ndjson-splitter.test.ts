@@ -15,12 +15,31 @@ async function split(
     maxLineBytes,
     cursor,
   })) {
-    pieces.push(piece);
+    // Offsets are checked by their own test below.
+    if (piece.kind === "text") pieces.push({ kind: "text", text: piece.text, line: piece.line });
+    else pieces.push(piece);
   }
   return pieces;
 }
 
+async function offsets(text: string, size: number, baseOffset?: number): Promise<(number | undefined)[]> {
+  const found: (number | undefined)[] = [];
+  const cursor = new LineCursor(() => undefined);
+  for await (const piece of splitNdjson(chunked(text, size), { maxLineBytes: 1024, cursor, ...(baseOffset === undefined ? {} : { baseOffset }) })) {
+    if (piece.kind === "text") found.push(piece.offset);
+  }
+  return found;
+}
+
 describe("splitNdjson", () => {
+  it("gives each line the byte offset it starts at, whatever the chunking, from a base offset", async () => {
+    const text = '{"a":1}\n\n{"bé":2}\r\n{"c":3}';
+    for (const size of [1, 3, 7, 1 << 16]) {
+      expect(await offsets(text, size)).toEqual([0, 9, 20]);
+      expect(await offsets(text, size, 1000)).toEqual([1000, 1009, 1020]);
+    }
+  });
+
   it("gives each line its 1-based line number and skips blank lines", async () => {
     expect(await split('{"a":1}\n\n  \n{"b":2}\n')).toEqual([
       { kind: "text", text: '{"a":1}', line: 1 },

@@ -10,6 +10,8 @@ export interface NdjsonSplitOptions {
   readonly maxLineBytes: number;
   /** Advanced past every newline; gives each piece its line number. */
   readonly cursor: LineCursor;
+  /** Byte offset in the text of the first byte of `chunks` (default 0): pieces carry their offset. */
+  readonly baseOffset?: number;
 }
 
 /**
@@ -27,6 +29,8 @@ export async function* splitNdjson(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let oversizeBytes = 0; // > 0 while discarding the rest of an oversize line
+  let consumed = options.baseOffset ?? 0; // text offset of the current chunk's first byte
+  let lineStart = consumed;
 
   const finishLine = (): Piece | undefined => {
     const line = cursor.line;
@@ -43,7 +47,7 @@ export async function* splitNdjson(
     const end =
       bytes.at(-1) === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
     const text = bytes.toString("utf8", 0, end);
-    return text.trim() === "" ? undefined : { kind: "text", text, line };
+    return text.trim() === "" ? undefined : { kind: "text", text, line, offset: lineStart };
   };
 
   const keep = (part: Buffer): void => {
@@ -67,11 +71,13 @@ export async function* splitNdjson(
       keep(chunk.subarray(start, at));
       const piece = finishLine();
       cursor.advance(1);
+      lineStart = consumed + at + 1;
       if (piece !== undefined) yield piece;
       start = at + 1;
       at = chunk.indexOf(NEWLINE, start);
     }
     keep(chunk.subarray(start));
+    consumed += chunk.length;
   }
   if (pendingBytes > 0 || oversizeBytes > 0) {
     const piece = finishLine();

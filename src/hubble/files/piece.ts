@@ -5,7 +5,13 @@ import type { FileProblemKind } from "./problem.js";
  * rejection it detected itself (too long, structurally broken). Parsing happens later.
  */
 export type Piece =
-  | { readonly kind: "text"; readonly text: string; readonly line: number }
+  | {
+      readonly kind: "text";
+      readonly text: string;
+      readonly line: number;
+      /** Byte offset of the record's first byte in the (decompressed) text; undefined inside a JSON array. */
+      readonly offset?: number;
+    }
   | {
       readonly kind: "reject";
       readonly reason: FileProblemKind;

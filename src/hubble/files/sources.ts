@@ -1,5 +1,15 @@
 import { openFile, readWholeFile } from "./file-source.js";
+import type { OpenFile } from "./file-source.js";
 import { followFile, type RotationKind } from "./follow.js";
+
+/**
+ * One file generation's bytes. `file` is the open file (undefined for stdin): until the
+ * chunks are first pulled, its `position` may be moved to start reading further on.
+ */
+export interface Segment {
+  readonly chunks: AsyncIterable<Buffer>;
+  readonly file: OpenFile | undefined;
+}
 
 /** Where the bytes come from and what to tell about them. */
 export interface SourceOptions {
@@ -21,10 +31,10 @@ export interface SourceOptions {
 export async function* openSegments(
   path: string,
   options: SourceOptions,
-): AsyncGenerator<AsyncIterable<Buffer>> {
+): AsyncGenerator<Segment> {
   if (path === "-") {
     options.onOpen(undefined);
-    yield stdinChunks(options);
+    yield { chunks: stdinChunks(options), file: undefined };
     return;
   }
   if (options.follow) {
@@ -33,7 +43,7 @@ export async function* openSegments(
   }
   const file = await openFile(path);
   options.onOpen(file.size);
-  yield readWholeFile(path, file, options);
+  yield { chunks: readWholeFile(path, file, options), file };
 }
 
 async function* stdinChunks(options: SourceOptions): AsyncGenerator<Buffer> {
