@@ -18,6 +18,7 @@ export interface Instruments {
   readonly streamReconnects: Counter;
   readonly streamSuspectedGaps: Counter;
   readonly streamUndecodable: Counter;
+  readonly streamRejected: Counter;
   readonly streamPaused: Gauge;
   readonly relayNodeStatus: Counter<"state">;
   readonly lastFlowTimestamp: Gauge;
@@ -54,6 +55,7 @@ export function createInstruments(registry: Registry): Instruments {
     streamReconnects: new Counter({ name: `${p}stream_reconnects_total`, help: "Hubble stream connection attempts after the first.", registers }),
     streamSuspectedGaps: new Counter({ name: `${p}stream_suspected_gaps_total`, help: "Resumes where Hubble no longer held the last flow received, so flows in between may be missing.", registers }),
     streamUndecodable: new Counter({ name: `${p}stream_undecodable_messages_total`, help: "Hubble messages that could not be decoded and were skipped.", registers }),
+    streamRejected: new Counter({ name: `${p}stream_rejected_messages_total`, help: "Hubble messages refused because a name or number broke Kubernetes' rules (e.g. a namespace that is not a DNS-1123 label, a port past 65535), and skipped.", registers }),
     streamPaused: new Gauge({ name: `${p}stream_paused`, help: "1 while reading the Hubble stream is paused because ingestion is behind (backpressure).", registers }),
     relayNodeStatus: new Counter({ name: `${p}relay_node_status_events_total`, help: "Hubble Relay node status events, by node state.", labelNames: ["state"], registers }),
     lastFlowTimestamp: new Gauge({ name: `${p}last_flow_timestamp_seconds`, help: "Unix time of the newest flow received (0 before the first).", registers }),
