@@ -1,8 +1,19 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { create } from "tar";
-import type { OutputFile } from "../recommend/index.js";
+import type { OutputFile, OutputPath } from "../recommend/index.js";
+
+/**
+ * Where an output file goes under `dir`. Its path was made safe when it was built (see
+ * pathSegment); this checks once more that it stays below `dir`, and throws (a bug) if not.
+ */
+export function outputFileUnder(dir: string, path: OutputPath): string {
+  const full = resolve(dir, path);
+  const rel = relative(resolve(dir), full);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new Error(`output path ${JSON.stringify(path)} leaves its directory`);
+  return full;
+}
 
 /**
  * The files as a tar archive (gzip-compressed when asked), built from a private temporary
@@ -12,7 +23,7 @@ export async function archiveOf(files: readonly OutputFile[], options: { readonl
   const staging = mkdtempSync(join(tmpdir(), "hubble-auditor-archive-"));
   try {
     for (const f of files) {
-      const path = join(staging, f.path);
+      const path = outputFileUnder(staging, f.path);
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, f.content);
     }

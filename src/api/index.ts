@@ -13,7 +13,7 @@ export { DEFAULT_BODY_LIMIT, createApiApp } from "./app.js";
 export type { ApiDeps } from "./app.js";
 export { ApiServerError, startApiServer } from "./api-server.js";
 export type { ApiServer } from "./api-server.js";
-export { archiveOf } from "./archive.js";
+export { archiveOf, outputFileUnder } from "./archive.js";
 export { bearerAuth } from "./bearer-auth.js";
 export { HttpError, errorBody } from "./http-error.js";
 export type { ErrorBody } from "./http-error.js";

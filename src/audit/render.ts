@@ -1,3 +1,4 @@
+import { displayText } from "../flows/index.js";
 import type { AuditReport } from "./audit.js";
 
 function iso(ms: number): string {
@@ -24,7 +25,8 @@ export function auditToJson(report: AuditReport): string {
   return `${JSON.stringify(jsonTimes(report), null, 2)}\n`;
 }
 
-function table(rows: readonly (readonly string[])[]): string[] {
+function table(cells: readonly (readonly string[])[]): string[] {
+  const rows = cells.map((row) => row.map(displayText));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd());

@@ -67,7 +67,13 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
   // Resume where the stored graph stops (flows already stored are skipped, not recounted);
   // a fresh graph starts with what the server still buffers, not at the stream's tail.
   const cursor = readCursor(store, config.source);
+  // Refused messages are counted in the stream state (and its metric); a few are logged, then one line per thousand.
+  let refused = 0;
   const stream: FlowStream = openFlowStream({
+    onRejected: (p) => {
+      refused++;
+      if (refused <= 5 || refused % 1000 === 0) log.warn({ path: p.path, problem: p.message, rejected: refused }, "skipped an invalid Hubble message");
+    },
     address: config.address, ...(config.tls === undefined ? {} : { tls: config.tls }),
     request: { follow: true, ...(cursor ? { since: cursor.time } : { number: ALL_FLOWS }) },
   });

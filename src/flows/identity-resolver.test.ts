@@ -53,6 +53,13 @@ describe("IdentityResolver", () => {
     expect(proxyLeg).toBe(real);
   });
 
+  it("names a pod-less identity after its app label only when that is a valid workload name", () => {
+    const leg = (app: string, identity: number) => ({ ...pod("shop", "x", { identity, extraLabels: [] }), labels: [`k8s:app=${app}`, "k8s:io.kubernetes.pod.namespace=shop"], podName: "", id: 0 });
+    const resolver = new IdentityResolver();
+    expect(resolver.resolve(leg("cart", 501), "10.0.0.1", [])).toMatchObject({ workloadKind: "Identity", name: "cart" });
+    expect(resolver.resolve(leg("My_Cart", 502), "10.0.0.2", [])).toMatchObject({ workloadKind: "Identity", name: "identity-502" });
+  });
+
   it("keeps a pod whose security identity is world a world peer, naming the pod", () => {
     const resolver = new IdentityResolver();
     resolver.resolve(pod("shop", "api"), "10.0.0.7", []);

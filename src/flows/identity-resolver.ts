@@ -1,6 +1,7 @@
 import { BoundedMap } from "./bounded-map.js";
 import type { FlowEndpoint } from "./flow.js";
 import type { Identity, ReservedEntity, ReservedIdentity, WorkloadIdentity } from "./identity.js";
+import { isDns1123Subdomain } from "./k8s-names.js";
 import { sortLabels } from "./labels.js";
 import { ownerOf } from "./workload-owner.js";
 
@@ -200,9 +201,11 @@ function sameLabels(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-// The conventional "name of the app" labels, most specific first.
+// The conventional "name of the app" labels, most specific first. A label value may hold
+// upper case and '_', which a workload name (and the policy names built from it) may not:
+// such a value does not name the workload.
 function appName(labels: Readonly<Record<string, string>>): string | undefined {
-  return labels["app.kubernetes.io/name"] ?? labels.app ?? labels["k8s-app"];
+  return [labels["app.kubernetes.io/name"], labels.app, labels["k8s-app"]].find((name) => name !== undefined && isDns1123Subdomain(name));
 }
 
 function podOf(endpoint: FlowEndpoint, namespace: string): string {

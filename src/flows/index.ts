@@ -47,3 +47,11 @@ export { CLUSTER_LABEL, NAMESPACE_LABEL_PREFIX, POD_NAMESPACE_LABEL, SERVICE_ACC
 export type { CiliumLabel, SortedLabels } from "./labels.js";
 export { ownerOf } from "./workload-owner.js";
 export type { OwnerHints, WorkloadOwner } from "./workload-owner.js";
+export { displayText } from "./display-text.js";
+export { flowProblem } from "./flow-check.js";
+export type { FlowProblem } from "./flow-check.js";
+export { identityProblem } from "./identity-check.js";
+export { ciliumLabelProblem, clusterNameProblem } from "./label-check.js";
+export {
+  dns1123LabelProblem, dns1123SubdomainProblem, isDns1123Label, isDns1123Subdomain, kindProblem, labelKeyProblem, labelValueProblem, quoted,
+} from "./k8s-names.js";

@@ -14,6 +14,7 @@ describe("ownerOf", () => {
     ["a bare pod", "debug", none, { kind: "Pod", name: "debug" }],
     ["a Job pod", "migrate-abcde", { labelKeys: new Set(["job-name"]), jobName: "migrate" }, { kind: "Job", name: "migrate" }],
     ["a CronJob pod", "backup-28461240-q2x5z", { labelKeys: new Set(["job-name"]), jobName: "backup-28461240" }, { kind: "CronJob", name: "backup" }],
+    ["a pod whose name would cut to a prefix that is no controller name", "a--0", none, { kind: "Pod", name: "a--0" }],
   ])("%s", (_name, podName, hints, expected) => {
     expect(ownerOf(podName, [], hints)).toEqual(expected);
   });

@@ -1,4 +1,5 @@
 import type { Workload } from "./flow.js";
+import { isDns1123Subdomain } from "./k8s-names.js";
 
 /** The controller that owns a pod, as far as it can be told. */
 export interface WorkloadOwner {
@@ -35,6 +36,14 @@ export interface OwnerHints {
  * - anything else is a bare Pod named as itself.
  */
 export function ownerOf(podName: string, workloads: readonly Workload[], hints: OwnerHints): WorkloadOwner {
+  const owner = inferOwner(podName, workloads, hints);
+  // Controllers' names are DNS-1123 subdomains (apimachinery ValidateObjectMeta), and so are
+  // the pod names built from them; a prefix cut from an unusual pod name that is not one
+  // (`a--0` gives `a-`) cannot be its controller's name, so the pod stands for itself.
+  return owner.kind === "Pod" || isDns1123Subdomain(owner.name) ? owner : { kind: "Pod", name: podName };
+}
+
+function inferOwner(podName: string, workloads: readonly Workload[], hints: OwnerHints): WorkloadOwner {
   const reported = workloads[0];
   if (reported && reported.name !== "" && reported.kind !== "") {
     if (reported.kind === "ReplicaSet") {

@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
+import { identityProblem } from "../flows/index.js";
 import type { ConnectionKind, ConnectionProtocol } from "../flows/index.js";
 import { BUCKET_MS } from "./batch-aggregate.js";
 import { variantFromText } from "./variant-text.js";
-import type { DnsSeen, EdgeVariant, GraphFilter, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount } from "./graph-types.js";
+import type { DnsSeen, EdgeVariant, GraphFilter, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount, SkippedIdentity } from "./graph-types.js";
 import { IDENTITY_COLUMNS, identityFromRow } from "./identity-rows.js";
 import type { IdentityRow } from "./identity-rows.js";
 import { dbOf } from "./store.js";
@@ -150,7 +151,7 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
   const db = dbOf(store);
   const { window } = filter;
   const condition = edgeCondition(db, filter);
-  if (!condition) return { window, identities: [], edges: [] };
+  if (!condition) return { window, identities: [], edges: [], skipped: [] };
   const rows = db
     .prepare(
       `SELECT b.edge_id AS edgeId, e.source_id AS sourceId, e.destination_id AS destinationId, e.protocol AS protocol, e.port AS port,
@@ -166,7 +167,10 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
   const identityIds = [...new Set([...edges.values()].flatMap((e) => [e.sourceId, e.destinationId]))];
   const identityRows = chunked<IdentityRow>(db, identityIds, (m) => `SELECT ${IDENTITY_COLUMNS} FROM identities WHERE id IN (${m})`, []);
   const keys = new Map(identityRows.map((r) => [r.id, r.key]));
-  const identities: ObservedIdentity[] = identityRows.map(identityFromRow).sort((a, b) => a.identity.key.localeCompare(b.identity.key));
+  const skipped = dropInvalidIdentities(identityRows, edges);
+  // A peer whose only edges went with a skipped identity goes too.
+  const kept = skipped.size === 0 ? undefined : new Set([...edges.values()].flatMap((e) => [e.sourceId, e.destinationId]));
+  const identities: ObservedIdentity[] = identityRows.filter((r) => kept === undefined || kept.has(r.id)).map(identityFromRow).sort((a, b) => a.identity.key.localeCompare(b.identity.key));
   const edgeIds = [...edges.keys()];
   const seen = [window.sinceMs, window.untilMs];
   for (const r of chunked<L7Row>(db, edgeIds, (m) => `SELECT * FROM edge_http WHERE last_seen >= ? AND first_seen < ? AND edge_id IN (${m})`, seen)) {
@@ -201,7 +205,29 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
     out.push({ ...edge, source: keys.get(sourceId) ?? "", destination: keys.get(destinationId) ?? "" });
   }
   out.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.protocol.localeCompare(b.protocol) || a.port - b.port);
-  return { window, identities, edges: out };
+  return { window, identities, edges: out, skipped: [...skipped.values()].sort((a, b) => a.key.localeCompare(b.key)) };
+}
+
+/**
+ * Takes the identities whose names break Kubernetes' rules (see identityProblem) out of an
+ * analysis, with every edge at them: a graph written before flows were checked on the way
+ * in may hold one, and its name would make every policy set that includes it invalid and
+ * every file path built from it unsafe. The stored rows are left as they are.
+ */
+function dropInvalidIdentities(rows: readonly IdentityRow[], edges: Map<number, MutableEdge>): Map<number, SkippedIdentity> {
+  const bad = new Map<number, { key: string; problem: string; edges: number }>();
+  for (const row of rows) {
+    const problem = identityProblem(identityFromRow(row).identity);
+    if (problem !== undefined) bad.set(row.id, { key: row.key, problem, edges: 0 });
+  }
+  if (bad.size === 0) return bad;
+  for (const [id, edge] of edges) {
+    const ends = [bad.get(edge.sourceId), bad.get(edge.destinationId)];
+    if (ends[0] === undefined && ends[1] === undefined) continue;
+    for (const end of new Set(ends)) if (end !== undefined) end.edges++;
+    edges.delete(id);
+  }
+  return bad;
 }
 
 /** Sorts an edge's variants by their texts (each text built once: variants build it when read). */

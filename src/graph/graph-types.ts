@@ -97,11 +97,25 @@ export interface ObservedEdge {
   readonly dns: readonly DnsSeen[];
 }
 
+/** A stored identity left out of a graph because a name or label of it breaks Kubernetes' rules. */
+export interface SkippedIdentity {
+  readonly key: string;
+  /** What is wrong, naming the field and the value (see identityProblem). */
+  readonly problem: string;
+  /** Edges left out with it. */
+  readonly edges: number;
+}
+
 /** The observed graph of a window. */
 export interface ObservedGraph {
   readonly window: TimeWindow;
   readonly identities: readonly ObservedIdentity[];
   readonly edges: readonly ObservedEdge[];
+  /**
+   * Stored identities left out, with their edges, because a name of theirs is invalid (a
+   * graph written before flows were checked on the way in); undefined or empty: none.
+   */
+  readonly skipped?: readonly SkippedIdentity[];
 }
 
 /** Which part of the graph a query covers; undefined members do not filter. */

@@ -14,7 +14,7 @@ export { GraphWriter } from "./graph-writer.js";
 export type { GraphWriterOptions, GraphWriterStats } from "./graph-writer.js";
 export { queryGraph } from "./graph-query.js";
 export type {
-  DnsSeen, EdgeSample, EdgeVariant, GraphFilter, GraphTotals, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount,
+  DnsSeen, EdgeSample, EdgeVariant, GraphFilter, GraphTotals, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount, SkippedIdentity,
   TopTalker, VerdictCounts,
 } from "./graph-types.js";
 export { methodOf, pathTemplate } from "./path-template.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dotString, graphToDot } from "./render.js";
+import { dotString, graphToDot, graphToTable } from "./render.js";
 import { workload, world } from "./testdata/connections.js";
 import type { ObservedGraph } from "./graph-types.js";
 
@@ -42,5 +42,24 @@ describe("graphToDot", () => {
       "}",
       "",
     ].join("\n"));
+  });
+});
+
+describe("graphToTable", () => {
+  it("escapes control characters in names, so a stored name cannot break a row", () => {
+    const bad = workload("shop", "web\nFAKE ROW");
+    const out = world("203.0.113.5");
+    const graph: ObservedGraph = {
+      window: { sinceMs: 0, untilMs: 1 },
+      identities: [{ identity: bad, firstSeenMs: 0, lastSeenMs: 0 }, { identity: out, firstSeenMs: 0, lastSeenMs: 0 }],
+      edges: [{
+        source: bad.key, destination: out.key, protocol: "TCP", port: 443, firstSeenMs: 0, lastSeenMs: 0,
+        connections: 1, connectionsByVerdict: { FORWARDED: 1 }, requests: 0, requestsByVerdict: {}, existing: 0,
+        dropReasons: {}, sides: [], http: [], dns: [],
+      }],
+    };
+    const lines = graphToTable(graph).trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^shop\/web\\u000aFAKE ROW {2}world\(203\.0\.113\.5\)/);
   });
 });

@@ -1,4 +1,4 @@
-import { describeIdentity } from "../flows/index.js";
+import { describeIdentity, displayText } from "../flows/index.js";
 import type { ObservedEdge, ObservedGraph } from "./graph-types.js";
 
 function iso(ms: number): string {
@@ -79,7 +79,7 @@ export function graphToTable(graph: ObservedGraph): string {
   const name = namer(graph);
   const header = ["SOURCE", "DESTINATION", "PORT", "CONN", "REQ", "DROPPED", "VERDICTS", "LAST SEEN"];
   const rows = graph.edges.map((e) => [
-    name(e.source), name(e.destination), `${e.protocol}/${e.port}`, String(e.connections), String(e.requests), String(dropped(e)),
+    displayText(name(e.source)), displayText(name(e.destination)), `${e.protocol}/${e.port}`, String(e.connections), String(e.requests), String(dropped(e)),
     Object.entries(e.connectionsByVerdict).map(([v, n]) => `${v}=${n}`).join(",") || (e.existing > 0 ? "existing" : "-"),
     iso(e.lastSeenMs).slice(0, 19).replace("T", " "),
   ]);

@@ -5,6 +5,7 @@ import { eventBatches } from "./file-events.js";
 import type { RecordProblem } from "./file-events.js";
 import { readFlowFile } from "./files/index.js";
 import type { FileRecord } from "./files/index.js";
+import { HOSTILE_NAMES, HOSTILE_NUMBERS, captureHead } from "./testdata/hostile-records.js";
 
 async function collect(records: AsyncIterable<FileRecord>, batchSize = 512): Promise<{ batches: (readonly HubbleEvent[])[]; problems: RecordProblem[] }> {
   const problems: RecordProblem[] = [];
@@ -38,6 +39,22 @@ describe("eventBatches", () => {
     const { batches, problems } = await collect(fromArray(records));
     expect(batches.flat().map((e) => e.kind)).toEqual(["flow", "lost-events"]);
     expect(problems).toEqual([{ file: "f.json", line: 2, path: "$.flow.time", message: 'not an RFC 3339 timestamp: "not a time"' }]);
+  });
+});
+
+describe("eventBatches on hostile records", () => {
+  it("refuses each, naming file, line and field, and keeps the valid flows around them", async () => {
+    const hostile = [...HOSTILE_NAMES, ...HOSTILE_NUMBERS];
+    const valid = captureHead("basic-sample-400-udp-flows.json", hostile.length + 1);
+    // valid, hostile, valid, hostile, ..., valid: line 2n+1 is valid, line 2n+2 the n-th hostile record.
+    const records: FileRecord[] = valid.flatMap((v, i) => {
+      const h = hostile[i];
+      return [{ value: v, file: "h.json", line: 2 * i + 1 }, ...(h ? [{ value: h.record as Record<string, unknown>, file: "h.json", line: 2 * i + 2 }] : [])];
+    });
+    const { batches, problems } = await collect(fromArray(records));
+    expect(batches.flat()).toHaveLength(valid.length);
+    expect(problems.map((p) => ({ file: p.file, line: p.line, path: p.path }))).toEqual(hostile.map((h, i) => ({ file: "h.json", line: 2 * i + 2, path: `$.${h.path}` })));
+    expect(problems[0]?.message).toBe(`"../.." is not a valid namespace name (DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit)`);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { HubbleEvent } from "./event.js";
 import type { FileRecord } from "./files/index.js";
-import { eventFromMessage, responseFromJson } from "./proto/index.js";
+import { eventFromMessage, eventProblem, responseFromJson } from "./proto/index.js";
 
 /** A record that is valid JSON but not a valid Hubble event; names file, line and field. */
 export interface RecordProblem {
@@ -14,7 +14,7 @@ export interface RecordProblem {
 export interface EventBatchOptions {
   /** Events per batch (default 512). */
   readonly batchSize?: number;
-  /** Called for each record that cannot be decoded; reading goes on. */
+  /** Called for each record that cannot be decoded or is refused; reading goes on. */
   readonly onProblem?: (problem: RecordProblem) => void;
   /**
    * Longest a partial batch waits for more records, in ms; undefined waits for a full batch
@@ -28,7 +28,8 @@ const WAITED = Symbol("waited");
 
 /**
  * Decodes flow-log records into Hubble events, in batches (the same shape the gRPC stream
- * delivers, so one ingest loop serves both). Undecodable records are reported and skipped.
+ * delivers, so one ingest loop serves both). Undecodable records, and records whose event
+ * breaks a name or range rule (see eventProblem), are reported and skipped.
  * Because it pulls from `records`, a slow consumer slows the file reader down.
  */
 export async function* eventBatches(records: AsyncIterable<FileRecord>, options: EventBatchOptions = {}): AsyncGenerator<readonly HubbleEvent[]> {
@@ -55,6 +56,11 @@ export async function* eventBatches(records: AsyncIterable<FileRecord>, options:
       continue;
     }
     const event = eventFromMessage(conv.message);
+    const bad = eventProblem(event);
+    if (bad !== undefined) {
+      options.onProblem?.({ file: record.file, line: record.line, path: `$.${bad.path}`, message: bad.message });
+      continue;
+    }
     const position = record.position;
     batch.push(position && (event.kind === "flow" || event.kind === "lost-events") ? { ...event, position } : event);
     if (batch.length >= size) {

@@ -18,6 +18,7 @@ export interface Instruments {
   readonly streamReconnects: Counter;
   readonly streamSuspectedGaps: Counter;
   readonly streamUndecodable: Counter;
+  readonly streamRejected: Counter;
   readonly streamPaused: Gauge;
   readonly streamStalled: Gauge;
   readonly streamStalls: Counter;
@@ -57,6 +58,7 @@ export function createInstruments(registry: Registry): Instruments {
     streamReconnects: new Counter({ name: `${p}stream_reconnects_total`, help: "Hubble stream connection attempts after the first.", registers }),
     streamSuspectedGaps: new Counter({ name: `${p}stream_suspected_gaps_total`, help: "Resumes where Hubble no longer held the last flow received, so flows in between may be missing.", registers }),
     streamUndecodable: new Counter({ name: `${p}stream_undecodable_messages_total`, help: "Hubble messages that could not be decoded and were skipped.", registers }),
+    streamRejected: new Counter({ name: `${p}stream_rejected_messages_total`, help: "Hubble messages refused because a name or number broke Kubernetes' rules (e.g. a namespace that is not a DNS-1123 label, a port past 65535), and skipped.", registers }),
     streamStalled: new Gauge({ name: `${p}stream_stalled`, help: "1 while the Hubble stream is connected but delivers nothing although the server sees flows (or does not answer ServerStatus).", registers }),
     streamStalls: new Counter({ name: `${p}stream_stalls_total`, help: "Times the connected Hubble stream stalled (silent for --stall-after while the server saw flows or did not answer).", registers }),
     streamDisconnects: new Counter({ name: `${p}stream_disconnects_total`, help: "Times the Hubble stream failed (the connection dropped or could not be made) and began reconnecting.", registers }),

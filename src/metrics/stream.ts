@@ -6,7 +6,7 @@ import { LOST_EVENT_SOURCES, NODE_STATES, knownOr } from "./label-values.js";
 /** The parts of a flow stream's state that metrics read (a `FlowStreamState` fits). */
 export type StreamSnapshot = Pick<
   FlowStreamState,
-  "status" | "reconnects" | "lastFlowTime" | "lostEvents" | "nodeStatusChanges" | "undecodable" | "suspectedGaps" | "paused"
+  "status" | "reconnects" | "lastFlowTime" | "lostEvents" | "nodeStatusChanges" | "undecodable" | "rejected" | "suspectedGaps" | "paused"
 >;
 
 /** What a stream watch (`StreamWatch`) concluded, for the stall and disconnect metrics. */
@@ -29,6 +29,7 @@ export function copyStreamState(instruments: Instruments, deltas: CumulativeDelt
   instruments.streamReconnects.inc(deltas.delta("reconnects", state.reconnects));
   instruments.streamSuspectedGaps.inc(deltas.delta("suspectedGaps", state.suspectedGaps));
   instruments.streamUndecodable.inc(deltas.delta("undecodable", state.undecodable));
+  instruments.streamRejected.inc(deltas.delta("rejected", state.rejected));
   for (const [source, total] of Object.entries(state.lostEvents)) {
     const increment = deltas.delta(`lost/${source}`, total);
     if (increment > 0) instruments.lostEvents.inc({ source: knownOr(source, LOST_EVENT_SOURCES) }, increment);

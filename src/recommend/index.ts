@@ -14,3 +14,5 @@ export { whatIf } from "./what-if.js";
 export type { WhatIfOptions, WhatIfReport } from "./what-if.js";
 export { compileRecommended, documentsOf } from "./validate.js";
 export { isSystemNamespace } from "./default-deny.js";
+export { outputPath, pathSegment } from "./output-path.js";
+export type { OutputPath } from "./output-path.js";

@@ -1,10 +1,12 @@
 import { stringify } from "yaml";
+import { outputPath } from "./output-path.js";
+import type { OutputPath } from "./output-path.js";
 import type { RecommendedPolicy } from "./types.js";
 
 /** One file of a directory or archive rendering. */
 export interface OutputFile {
-  /** Relative path, `/`-separated. */
-  readonly path: string;
+  /** Relative path, `/`-separated, every name in it made path-safe (see pathSegment). */
+  readonly path: OutputPath;
   readonly content: string;
 }
 
@@ -36,23 +38,27 @@ export function policiesToJson(policies: readonly RecommendedPolicy[]): string {
   return `${JSON.stringify({ apiVersion: "v1", kind: "List", items: policies.map((p) => p.object) }, null, 2)}\n`;
 }
 
-function namespaceFiles(policies: readonly RecommendedPolicy[], prefix: string): OutputFile[] {
+function namespaceFiles(policies: readonly RecommendedPolicy[], dirs: readonly string[]): OutputFile[] {
   const byNamespace = new Map<string, RecommendedPolicy[]>();
   for (const p of policies) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
   const namespaces = [...byNamespace.keys()].sort();
-  const files: OutputFile[] = namespaces.map((ns) => ({ path: `${ns}.yaml`, content: policiesToYaml(byNamespace.get(ns) ?? []) }));
-  const kustomization = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: files.map((f) => f.path) };
-  return [...files, { path: "kustomization.yaml", content: HEADER + yamlDocument(kustomization) }].map((f) => ({ ...f, path: `${prefix}${f.path}` }));
+  // kustomization.yaml lists its resources relative to its own directory.
+  const kustomization = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: namespaces.map((ns) => outputPath([], ns, ".yaml")) };
+  return [
+    ...namespaces.map((ns) => ({ path: outputPath(dirs, ns, ".yaml"), content: policiesToYaml(byNamespace.get(ns) ?? []) })),
+    { path: outputPath(dirs, "kustomization", ".yaml"), content: HEADER + yamlDocument(kustomization) },
+  ];
 }
 
 /**
  * One YAML file per namespace (`<namespace>.yaml`, policies in the given order) plus a
  * `kustomization.yaml` listing them, so the directory applies with `kubectl apply -k`. A set
  * for several clusters gets one such directory per cluster (`<cluster>/...`), to apply each
- * to its own cluster.
+ * to its own cluster. Namespace and cluster names become file and directory names through
+ * pathSegment only, so no name can point outside the directory or archive.
  */
 export function policiesToFiles(policies: readonly RecommendedPolicy[]): readonly OutputFile[] {
   const clusters = clustersOf(policies);
-  if (clusters.length <= 1) return namespaceFiles(policies, "");
-  return clusters.flatMap((c) => namespaceFiles(policies.filter((p) => p.cluster === c), `${c === "" ? "default" : c}/`));
+  if (clusters.length <= 1) return namespaceFiles(policies, []);
+  return clusters.flatMap((c) => namespaceFiles(policies.filter((p) => p.cluster === c), [c === "" ? "default" : c]));
 }

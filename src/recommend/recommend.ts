@@ -1,3 +1,4 @@
+import { quoted } from "../flows/index.js";
 import type { ObservedGraph } from "../graph/index.js";
 import { defaultDenyNamespaces, inScope, isolatedWithoutAllow, isSystemNamespace } from "./default-deny.js";
 import type { NamespaceScope } from "./default-deny.js";
@@ -67,6 +68,13 @@ function skippedWarnings(index: PrincipalIndex, scope: NamespaceScope): Recommen
   }));
 }
 
+function invalidNameWarnings(graph: ObservedGraph): RecommendWarning[] {
+  return (graph.skipped ?? []).map((s) => ({
+    kind: "invalid-name" as const,
+    message: `${quoted(s.key)}: left out with its ${s.edges} edges, no policies written for it: ${s.problem}`,
+  }));
+}
+
 /**
  * Least-privilege policies for the traffic of a window, validated before they are
  * returned: NetworkPolicies must pass the Kubernetes schema, every set must round-trip
@@ -103,7 +111,7 @@ export function recommendPolicies(graph: ObservedGraph, options: RecommendOption
     multiCluster: index.multiCluster,
   };
   const policies: RecommendedPolicy[] = [];
-  const warnings: RecommendWarning[] = [...noteWarnings(plan.notes, planned), ...excludedWarnings(excluded), ...unknownWarning(graph), ...skippedWarnings(index, scope)];
+  const warnings: RecommendWarning[] = [...noteWarnings(plan.notes, planned), ...excludedWarnings(excluded), ...unknownWarning(graph), ...skippedWarnings(index, scope), ...invalidNameWarnings(graph)];
   const refusals: Refusal[] = [];
   const validation: Partial<Record<"NetworkPolicy" | "CiliumNetworkPolicy", ValidationReport>> = {};
   const inScopePrincipals = index.all.filter((p) => inScope(scope, p.namespace));

@@ -111,7 +111,8 @@ export interface RecommendWarning {
     | "isolated-without-allow"
     | "excluded-traffic"
     | "unknown-direction"
-    | "skipped-namespace";
+    | "skipped-namespace"
+    | "invalid-name";
   /** The policy concerned, `<namespace>/<name>`; undefined when none. */
   readonly policy?: string;
   readonly message: string;

@@ -1,4 +1,4 @@
-import { policiesToFiles, policiesToYaml } from "../../recommend/index.js";
+import { pathSegment, policiesToFiles, policiesToYaml } from "../../recommend/index.js";
 import type { Recommendation } from "../../recommend/index.js";
 import type { Analysis, RecommendQuery } from "../analysis.js";
 import type { RequestQuery } from "../analysis-service.js";
@@ -52,7 +52,7 @@ export async function downloadAnswer(analysis: Analysis, query: RequestQuery): P
   const asked = recommendQuery(q);
   const format = q.choice("format", ["yaml", "tar"] as const, "yaml");
   const r = recommendation(analysis, asked);
-  const base = `hubble-auditor-${asked.namespace ?? "cluster"}-${asked.kind}`;
+  const base = `hubble-auditor-${pathSegment(asked.namespace ?? "cluster")}-${asked.kind}`;
   if (format === "yaml") return { type: "application/yaml; charset=utf-8", body: policiesToYaml(r.policies), attachment: `${base}.yaml` };
   return { type: "application/gzip", body: await archiveOf(policiesToFiles(r.policies), { gzip: true }), attachment: `${base}.tar.gz` };
 }

@@ -121,7 +121,12 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
     reorderMs = 60_000;
   } else {
     const cursor = readCursor(ctx.store, source.cursorName);
+    let refused = 0;
     const stream = openFlowStream({
+      onRejected: (p) => {
+        refused++;
+        if (refused <= 5) ctx.log.warn({ path: p.path, problem: p.message }, "skipped an invalid message");
+      },
       address: source.address, ...tlsFromFlags(ctx.raw),
       // From the cursor when there is one; else everything the server still buffers (what
       // `hubble observe --all` asks for), then, with --follow, what comes next.
@@ -129,6 +134,7 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
     });
     ctx.signal.addEventListener("abort", () => { stream.stop(); }, { once: true });
     batches = stream.batches();
+    rejected = () => stream.state.rejected + stream.state.undecodable;
     if (cursor) ctx.log.info({ since: cursor.time }, "resuming after the stored cursor");
   }
   let persisted: PersistResult | undefined;
@@ -144,5 +150,6 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
   } finally {
     progress.stop();
   }
+  if (rejected() > 0) ctx.log.warn({ source: source.cursorName, rejected: rejected() }, "invalid records skipped");
   ctx.log.info({ source: source.cursorName, flows: summary.totals.flows, connections: summary.totals.connections }, "ingest finished");
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { archiveOf } from "../../api/index.js";
+import { dirname } from "node:path";
+import { archiveOf, outputFileUnder } from "../../api/index.js";
 import type { OutputFile } from "../../recommend/index.js";
 import { UsageError } from "../usage-error.js";
 
@@ -23,7 +23,7 @@ export function parseRecommendOutput(text: string): RecommendOutput {
 /** Writes the files under `dir` (created when missing); existing files of the same names are replaced. */
 export function writeFilesTo(dir: string, files: readonly OutputFile[]): void {
   for (const f of files) {
-    const path = join(dir, f.path);
+    const path = outputFileUnder(dir, f.path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.content);
   }

@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { list } from "tar";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { writeGraphWithBadNamespace } from "../../graph/testdata/bad-names.js";
 import { writeGraphFile } from "../../graph/testdata/graph-file.js";
 import { connection, workload, world } from "../../graph/testdata/connections.js";
 import { UsageError } from "../usage-error.js";
@@ -108,5 +109,25 @@ describe("hubble-auditor recommend", () => {
     const failure = run(...args);
     await expect(failure).rejects.toBeInstanceOf(UsageError);
     await expect(failure).rejects.toThrow(message);
+  });
+});
+
+describe("hubble-auditor recommend on a graph holding a stored bad namespace", () => {
+  it("leaves that identity out with a warning that names it, and writes the rest safely", async () => {
+    const bad = join(dir, "bad-names.db");
+    writeGraphWithBadNamespace(bad, NOW - HOUR);
+    const out = join(dir, "bad-out");
+    const { err } = await run("--db", bad, "--kind", "both", "-o", `dir:${out}`);
+    expect(err).toContain(`warning: "../../Deployment/x": left out with its 2 edges, no policies written for it: namespace "../.." is not a valid namespace name (DNS-1123 label`);
+    expect(existsSync(join(out, "shop.yaml"))).toBe(true);
+    const policies = names(readFileSync(join(out, "shop.yaml"), "utf8"));
+    expect(policies).toContain("NetworkPolicy shop/web-egress");
+    // shop/lonely's only peer was the bad identity: it is left out too.
+    expect(policies.some((p) => p.includes("lonely"))).toBe(false);
+    const tar = join(dir, "bad.tar");
+    await run("--db", bad, "--kind", "cilium", "-o", `tar:${tar}`);
+    const entries: string[] = [];
+    await list({ file: tar, onReadEntry: (e) => { entries.push(e.path); } });
+    expect(entries.sort()).toEqual(["kustomization.yaml", "shop.yaml"]);
   });
 });

@@ -45,6 +45,8 @@ export interface FlowStreamOptions {
   readonly onFailure?: "retry" | "stop";
   /** Bounds of the hand-over queue (capacity before pausing, batch size). */
   readonly queue?: EventQueueOptions;
+  /** Hears each message refused by the name or range rules (it is counted and skipped); undefined: only counted. */
+  readonly onRejected?: (problem: { readonly path: string; readonly message: string }) => void;
 }
 
 // Retrying cannot fix these: the request itself is wrong for this server.
@@ -126,6 +128,7 @@ export class FlowStream {
       lostEvents: { ...c.lostEvents },
       nodeStatusChanges: { ...c.nodeStatusChanges },
       undecodable: c.undecodable,
+      rejected: c.rejected,
       suspectedGaps: c.suspectedGaps,
       paused: this.queue.isFull,
       pauses: c.pauses,
@@ -204,6 +207,10 @@ export class FlowStream {
         return false;
       case "undecodable":
         this.counters.undecodable++;
+        return false;
+      case "rejected":
+        this.counters.rejected++;
+        this.options.onRejected?.({ path: event.path, message: event.message });
         return false;
       case "empty":
         return false;

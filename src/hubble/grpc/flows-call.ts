@@ -2,11 +2,11 @@ import { Metadata } from "@grpc/grpc-js";
 import type { Client, ClientReadableStream } from "@grpc/grpc-js";
 import type { HubbleEvent } from "../event.js";
 import { decodeStreamEvent } from "./decode-event.js";
-import type { UndecodableEvent } from "./decode-event.js";
+import type { RejectedEvent, UndecodableEvent } from "./decode-event.js";
 import { hubbleMethods } from "./service-definitions.js";
 
 /** What one GetFlows call delivers. */
-export type StreamEvent = HubbleEvent | UndecodableEvent;
+export type StreamEvent = HubbleEvent | UndecodableEvent | RejectedEvent;
 
 /** Callbacks of one GetFlows call. */
 export interface FlowsCallHandlers {

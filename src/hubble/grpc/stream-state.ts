@@ -33,6 +33,8 @@ export interface FlowStreamState {
   readonly nodeStatusChanges: Readonly<Record<string, number>>;
   /** Messages whose bytes could not be decoded (skipped). */
   readonly undecodable: number;
+  /** Decoded messages refused by the name or range rules (skipped; see eventProblem). */
+  readonly rejected: number;
   /**
    * Resumes where the server no longer had the last flow received, so flows in between
    * may be missing: Hubble does not report that gap itself.
@@ -59,6 +61,7 @@ export class StreamCounters {
   readonly lostEvents: Record<string, number> = {};
   readonly nodeStatusChanges: Record<string, number> = {};
   undecodable = 0;
+  rejected = 0;
   suspectedGaps = 0;
   pauses = 0;
   serverVersion: string | undefined;

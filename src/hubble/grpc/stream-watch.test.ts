@@ -7,7 +7,7 @@ import type { ProbeAnswer, StreamChange } from "./stream-watch.js";
 function state(extra: Partial<FlowStreamState>): FlowStreamState {
   return {
     status: "connected", address: "relay:4245", lastError: undefined, reconnects: 0, lastFlowTime: undefined,
-    flowsReceived: 0, messagesReceived: 0, duplicatesDropped: 0, lostEvents: {}, nodeStatusChanges: {}, undecodable: 0,
+    flowsReceived: 0, messagesReceived: 0, duplicatesDropped: 0, lostEvents: {}, nodeStatusChanges: {}, undecodable: 0, rejected: 0,
     suspectedGaps: 0, paused: false, pauses: 0, queued: 0, serverVersion: undefined, ...extra,
   };
 }

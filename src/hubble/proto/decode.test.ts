@@ -89,13 +89,42 @@ describe("bad and unusual records", () => {
     ["a non-object", 42, "$", "expected a JSON object"],
     ["a bad timestamp", { flow: { time: "yesterday" } }, "$.flow.time", "not an RFC 3339 timestamp"],
     ["a non-boolean is_reply", { flow: { is_reply: "yes" } }, "$.flow.is_reply", "expected a boolean"],
-    ["a string where an object belongs", { flow: { l4: "tcp" } }, "flow.Flow.l4", "object expected"],
+    ["a string where an object belongs", { flow: { l4: "tcp" } }, "$.flow.l4", 'expected an object, found "tcp"'],
+    ["a port past 32 bits", { flow: { l4: { TCP: { destination_port: 99999999999 } } } }, "$.flow.l4.TCP.destination_port", "expected an integer from 0 to 4294967295 (uint32), found 99999999999"],
+    ["a negative port", { flow: { l4: { UDP: { source_port: -1 } } } }, "$.flow.l4.UDP.source_port", "found -1"],
+    ["a fractional port", { flow: { l4: { TCP: { source_port: 1.5 } } } }, "$.flow.l4.TCP.source_port", "found 1.5"],
+    ["a port written as a string", { flow: { l4: { TCP: { source_port: "80" } } } }, "$.flow.l4.TCP.source_port", 'found "80"'],
+    ["an ICMP type that is not a number", { flow: { l4: { ICMPv4: { type: true } } } }, "$.flow.l4.ICMPv4.type", "found true"],
+    ["a lost-events count past 2^53", { lost_events: { num_events_lost: 1e300 } }, "$.lost_events.num_events_lost", "expected a non-negative safe integer"],
+    ["a negative lost-events count", { lost_events: { num_events_lost: "-5" } }, "$.lost_events.num_events_lost", 'found "-5"'],
+    ["a fractional CPU", { lost_events: { num_events_lost: 1, cpu: 1.5 } }, "$.lost_events.cpu.value", "found 1.5"],
+    ["a namespace that is not a string", { flow: { source: { namespace: 5 } } }, "$.flow.source.namespace", "expected a string, found 5"],
+    ["labels that are not a list", { flow: { source: { labels: "k8s:app=x" } } }, "$.flow.source.labels", "expected an array"],
+    ["a label that is not a string", { flow: { source: { labels: ["k8s:app=x", 7] } } }, "$.flow.source.labels[1]", "expected a string, found 7"],
+    ["a flag that is not a boolean", { flow: { l4: { TCP: { flags: { SYN: "false" } } } } }, "$.flow.l4.TCP.flags.SYN", 'expected a boolean, found "false"'],
+    ["an enum number out of range", { flow: { verdict: 1e12 } }, "$.flow.verdict", "expected an enum name or number"],
+    ["a null flow", { flow: null }, "$.flow", "expected an object, found null"],
+    ["a null flow with a node name", { flow: null, node_name: "n1" }, "$.flow", "expected an object, found null"],
+    ["an empty record", {}, "$", "the record holds no flow, lost_events or node_status"],
+    ["a record of unknown fields only", { something: 1 }, "$", "the record holds no flow, lost_events or node_status"],
   ])("rejects %s naming the field", (_name, record, path, message) => {
     const conv = responseFromJson(record);
     expect(conv.ok).toBe(false);
     if (!conv.ok) {
       expect(conv.problem.path).toBe(path);
       expect(conv.problem.message).toContain(message);
+    }
+  });
+
+  it("takes 64-bit integers as decimal strings or numbers, as protojson writes and reads them", () => {
+    for (const count of ["12", 12, "9007199254740991"]) expect(responseFromJson({ lost_events: { num_events_lost: count } }).ok).toBe(true);
+    expect(responseFromJson({ lost_events: { num_events_lost: "9007199254740992" } }).ok).toBe(false);
+  });
+
+  it("passes over agent and debug events, valid records that hold no flow", () => {
+    for (const record of [{ agent_event: { type: "AGENT_STARTED" } }, { debug_event: { type: "DBG_GENERIC" } }]) {
+      const conv = responseFromJson(record);
+      expect(conv.ok && eventFromMessage(conv.message).kind).toBe("empty");
     }
   });
 

@@ -1,4 +1,5 @@
 import type protobuf from "protobufjs";
+import { jsonFieldsProblem } from "./json-fields.js";
 import { parseTimestamp } from "./timestamp-text.js";
 import { messageType } from "./proto-root.js";
 
@@ -69,6 +70,25 @@ function prepareLost(value: unknown, path: string): unknown {
   return lost;
 }
 
+// What a GetFlowsResponse / ExportEvent may carry: the events we read, and the agent and
+// debug events Hubble also exports (`hubble observe --type agent|debug`), which are valid
+// records that hold no flow and are passed over.
+const READ = ["flow", "lost_events", "node_status"] as const;
+const PASSED_OVER = ["agent_event", "debug_event"] as const;
+
+/**
+ * Refuses a record that holds none of the events a Hubble record carries (`{}`, or
+ * `{"flow": null}`, which protobufjs would read as an empty response): skipping it
+ * silently would hide a broken producer.
+ */
+function contentProblem(top: Readonly<Record<string, unknown>>): void {
+  const has = (key: string): boolean => top[key] !== undefined && top[key] !== null;
+  if (READ.some(has) || PASSED_OVER.some(has)) return;
+  const named = READ.find((key) => key in top);
+  if (named !== undefined) throw new JsonShapeError(`$.${named}`, `expected an object, found ${JSON.stringify(top[named])}`);
+  throw new JsonShapeError("$", "the record holds no flow, lost_events or node_status");
+}
+
 /**
  * True when a JSON object is a bare Flow (the legacy `hubble observe -o json` output of
  * CLI ≤ 0.10) rather than a GetFlowsResponse / ExportEvent wrapper.
@@ -87,10 +107,14 @@ export function responseFromJson(record: unknown): JsonConversion {
   try {
     if (!isObject(record)) throw new JsonShapeError("$", "expected a JSON object");
     const top: Record<string, unknown> = isBareFlow(record) ? { flow: record, node_name: record.node_name, time: record.time } : { ...record };
+    contentProblem(top);
     timestampField(top, "time", "$");
     if (top.flow !== undefined) top.flow = prepareFlow(top.flow, "$.flow");
     if (top.lost_events !== undefined) top.lost_events = prepareLost(top.lost_events, "$.lost_events");
-    const message = messageType("observer.GetFlowsResponse").fromObject(top);
+    const type = messageType("observer.GetFlowsResponse");
+    const bad = jsonFieldsProblem(type, top, "$");
+    if (bad !== undefined) return { ok: false, problem: bad };
+    const message = type.fromObject(top);
     return { ok: true, message };
   } catch (err) {
     if (err instanceof JsonShapeError) return { ok: false, problem: { path: err.path, message: err.message } };

@@ -49,7 +49,7 @@ export function flowEvent(ms: number, verdict: "FORWARDED" | "DROPPED" = "FORWAR
 export function streamState(extra: Partial<StreamSnapshot> = {}): StreamSnapshot {
   return {
     status: "connected", reconnects: 0, lastFlowTime: undefined, lostEvents: {}, nodeStatusChanges: {},
-    undecodable: 0, suspectedGaps: 0, paused: false, ...extra,
+    undecodable: 0, rejected: 0, suspectedGaps: 0, paused: false, ...extra,
   };
 }
 
@@ -64,7 +64,7 @@ export function exerciseAll(metrics: AuditorMetrics, nowMs = 1_700_000_060_000):
   metrics.accept([conn(web, api), dropped(web, api, "ingress"), dropped(api, HOST, "egress", "POLICY_DENY")]);
   metrics.observeStream(streamState({
     reconnects: 1, lastFlowTime: { seconds: Math.floor(nowMs / 1000), nanos: 0 }, lostEvents: { HUBBLE_RING_BUFFER: 3 },
-    nodeStatusChanges: { NODE_CONNECTED: 2 }, undecodable: 1, suspectedGaps: 1,
+    nodeStatusChanges: { NODE_CONNECTED: 2 }, undecodable: 1, rejected: 1, suspectedGaps: 1,
   }));
   metrics.observeWriterFlush({ connections: 42, durationMs: 12 });
   metrics.observeAudit([{ namespace: "shop", wouldBeDrops: 2, unusedAllows: 1, readiness: 0.75 }], 0.5);
