@@ -1,4 +1,6 @@
 import { FINDING_KINDS } from "../audit/index.js";
+import { BODY_ENCODINGS } from "./body-errors.js";
+import { JSON_TYPES, YAML_TYPES } from "./body-types.js";
 
 /** Finding types the `type` parameter takes: the audit's kinds, plus `over-broad` for `over-broad-allow`. */
 export const FINDING_TYPES: readonly string[] = [...FINDING_KINDS, "over-broad"];
@@ -35,8 +37,8 @@ const json = (schema: Schema, description: string): Schema => ({ description, co
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const errors = (...statuses: readonly number[]): Record<string, Schema> => {
   const text: Record<number, string> = {
-    400: "a parameter is invalid (the error names it)", 401: "a bearer token is required or wrong", 413: "the body is too large",
-    415: "the body is not YAML or JSON", 500: "internal error (details only in the daemon's log)", 503: "the policy model is not loaded yet",
+    400: "a parameter or the body is invalid (the error names it)", 401: "a bearer token is required or wrong", 413: "the body is too large",
+    415: "the body's Content-Type, charset or Content-Encoding is not one the endpoint reads", 500: "internal error (details only in the daemon's log)", 503: "the policy model is not loaded yet",
   };
   return Object.fromEntries(statuses.map((s) => [String(s), json(ref("Error"), text[s] ?? "error")]));
 };
@@ -189,7 +191,11 @@ export const OPENAPI = {
       post: {
         summary: "what proposed policies (the body: YAML or JSON manifests) would drop and leave unused in a window's traffic, without applying them",
         parameters: [P.namespace, P.since, P.until],
-        requestBody: { required: true, content: { "application/yaml": { schema: { type: "string" } }, "application/json": { schema: {} } } },
+        requestBody: {
+          required: true,
+          description: `compressed or not: Content-Encoding ${BODY_ENCODINGS.join(", ")}`,
+          content: { ...Object.fromEntries(YAML_TYPES.map((t) => [t, { schema: { type: "string" } }])), ...Object.fromEntries(JSON_TYPES.map((t) => [t, { schema: {} }])) },
+        },
         responses: {
           "200": json({ type: "object", required: ["generatedAt", "window", "policies", "dropped", "notIsolated", "unused", "problems"], properties: { generatedAt: { type: "string" }, window, policies: { type: "integer" }, dropped: { type: "array" }, notIsolated: { type: "array" }, unused: { type: "array" }, problems: { type: "array", items: { type: "string" } } } }, "the what-if report"),
           ...errors(400, 401, 413, 415),
