@@ -107,3 +107,38 @@ describe("what-if content types", () => {
     expect(posts).toEqual(["/api/v1/whatif"]);
   });
 });
+
+describe("query parameters", () => {
+  const paths: Readonly<Record<string, Readonly<Record<string, { readonly parameters: readonly { readonly name: string }[] }>>>> = OPENAPI.paths;
+  const windowed = Object.entries(paths).flatMap(([path, item]) =>
+    Object.entries(item).flatMap(([method, op]) => (op.parameters.some((p) => p.name === "since") ? [{ path, method: method === "post" ? "POST" as const : "GET" as const }] : [])));
+
+  it.each(["since", "until"])("an empty %s is a 400 naming it, on every route that takes it", async (parameter) => {
+    expect(windowed.length).toBeGreaterThan(5);
+    for (const { path, method } of windowed) {
+      const { status, error } = await failure({ method, path: `${path}?${parameter}=`, ...(method === "POST" ? { body: POLICY, headers: { "content-type": "application/yaml" } } : {}) });
+      expect(status, `${method} ${path}`).toBe(400);
+      expect(error).toEqual({ status: 400, code: "bad-parameter", parameter, message: `${parameter}: is empty; give a value or leave the parameter out` });
+    }
+  });
+
+  it.each(["limit", "offset"])("%s is checked against the range its error and the OpenAPI document state", async (parameter) => {
+    const schema = OPENAPI.paths["/api/v1/graph"].get.parameters.find((p) => p.name === parameter)?.schema as { minimum: number; maximum: number };
+    const range = `${parameter}: must be an integer from ${schema.minimum} to ${schema.maximum}`;
+    for (const value of [schema.minimum, schema.maximum]) {
+      const response = await send({ method: "GET", path: `/api/v1/graph?${parameter}=${value}` });
+      expect(response.status, `${parameter}=${value}: ${response.text}`).toBe(200);
+    }
+    for (const [value, shown] of [[String(schema.minimum - 1), String(schema.minimum - 1)], [(BigInt(schema.maximum) + 1n).toString(), (BigInt(schema.maximum) + 1n).toString()], ["1e3", '"1e3"'], ["12.0", '"12.0"']] as const) {
+      const { status, error } = await failure({ method: "GET", path: `/api/v1/graph?${parameter}=${value}` });
+      expect(status).toBe(400);
+      expect(error.message).toBe(`${range}, got ${shown}`);
+    }
+  });
+
+  it("reads an offset of any number of digits within its range", async () => {
+    const response = await send({ method: "GET", path: "/api/v1/graph?offset=1000000000000000" });
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ offset: 1_000_000_000_000_000, total: 0, edges: [] });
+  });
+});

@@ -31,7 +31,7 @@ export function whatIfBody(req: Request): NonNullable<AnalysisRequest["body"]> {
 /** `POST /api/v1/whatif`: what the proposed policies in the body would do to the window's traffic. */
 export function whatIfAnswer(analysis: Analysis, query: RequestQuery, body: NonNullable<AnalysisRequest["body"]>): CachedBody {
   const q = new QueryReader(query, parametersOf("/api/v1/whatif", "post"));
-  const window = { namespace: q.namespace("namespace"), since: q.string("since"), until: q.string("until") };
+  const window = { namespace: q.namespace("namespace"), since: q.given("since"), until: q.given("until") };
   const text = parsePolicyText(body.text, { name: BODY, format: body.format });
   const parsed = parsePolicyDocuments(text.documents);
   const problems = [
