@@ -1,31 +1,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
+import { bodyError } from "./body-errors.js";
 import { HttpError, errorBody } from "./http-error.js";
-
-/** Errors body-parser raises carry a status and a type; their messages are safe to show. */
-interface ParserError {
-  readonly status: number;
-  readonly type: string;
-}
-
-function isParserError(err: unknown): err is ParserError {
-  return typeof err === "object" && err !== null && "status" in err && "type" in err && typeof err.status === "number" && typeof err.type === "string";
-}
-
-/** Maps body-parser failures (too large, wrong charset, unreadable) to public errors. */
-function fromParser(err: ParserError, limitBytes: number): HttpError | undefined {
-  switch (err.type) {
-    case "entity.too.large":
-      return new HttpError(413, "body-too-large", `the request body is larger than the limit of ${limitBytes} bytes`);
-    case "charset.unsupported":
-    case "encoding.unsupported":
-      return new HttpError(415, "unsupported-encoding", "the request body must be UTF-8 text, uncompressed or gzip");
-    case "request.aborted":
-      return new HttpError(400, "request-aborted", "the request body was not received completely");
-    default:
-      return err.status >= 400 && err.status < 500 ? new HttpError(err.status, "bad-request", "the request body could not be read") : undefined;
-  }
-}
 
 /**
  * The one place errors become responses: an {@link HttpError} becomes its JSON body; a body
@@ -38,7 +14,7 @@ export function errorHandler(logger: Logger, bodyLimitBytes: number): ErrorReque
       next(err);
       return;
     }
-    const known = err instanceof HttpError ? err : isParserError(err) ? fromParser(err, bodyLimitBytes) : undefined;
+    const known = err instanceof HttpError ? err : bodyError(err, req, bodyLimitBytes);
     if (known !== undefined) {
       if (known.status >= 500) logger.warn({ err, method: req.method, path: req.path }, "request failed");
       res.status(known.status).json(errorBody(known));

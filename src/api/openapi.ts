@@ -1,4 +1,7 @@
 import { FINDING_KINDS } from "../audit/index.js";
+import { BODY_ENCODINGS } from "./body-errors.js";
+import { JSON_TYPES, YAML_TYPES } from "./body-types.js";
+import { OFFSET_MAX, PAGE_LIMITS } from "./pagination.js";
 
 /** Finding types the `type` parameter takes: the audit's kinds, plus `over-broad` for `over-broad-allow`. */
 export const FINDING_TYPES: readonly string[] = [...FINDING_KINDS, "over-broad"];
@@ -19,8 +22,8 @@ const P = {
   namespace: { name: "namespace", in: "query", description: "only this namespace (an RFC 1123 label)", schema: str("namespace name", { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }) },
   since: { name: "since", in: "query", description: "start of the window: a duration ago (24h, 7d, 90m) or an RFC 3339 time; default: the daemon's --audit-window", schema: str("duration or RFC 3339 time", { example: "24h" }) },
   until: { name: "until", in: "query", description: "end of the window (exclusive; default now): a duration ago or an RFC 3339 time", schema: str("duration or RFC 3339 time") },
-  limit: { name: "limit", in: "query", description: "page size (1-1000, default 100)", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
-  offset: { name: "offset", in: "query", description: "items to skip (default 0)", schema: { type: "integer", minimum: 0, default: 0 } },
+  limit: { name: "limit", in: "query", description: `page size (${PAGE_LIMITS.min}-${PAGE_LIMITS.max}, default ${PAGE_LIMITS.fallback})`, schema: { type: "integer", minimum: PAGE_LIMITS.min, maximum: PAGE_LIMITS.max, default: PAGE_LIMITS.fallback } },
+  offset: { name: "offset", in: "query", description: "items to skip (default 0)", schema: { type: "integer", minimum: 0, maximum: OFFSET_MAX, default: 0 } },
   kind: { name: "kind", in: "query", description: "policy kinds to generate", schema: { type: "string", enum: ["networkpolicy", "cilium", "both"], default: "both" } },
   l7: { name: "l7", in: "query", description: "add CiliumNetworkPolicy HTTP rules from observed methods and paths", schema: { type: "boolean", default: false } },
   portRanges: { name: "portRanges", in: "query", description: "merge runs of contiguous observed ports into port ranges", schema: { type: "boolean", default: false } },
@@ -35,8 +38,8 @@ const json = (schema: Schema, description: string): Schema => ({ description, co
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const errors = (...statuses: readonly number[]): Record<string, Schema> => {
   const text: Record<number, string> = {
-    400: "a parameter is invalid (the error names it)", 401: "a bearer token is required or wrong", 413: "the body is too large",
-    415: "the body is not YAML or JSON", 500: "internal error (details only in the daemon's log)", 503: "the policy model is not loaded yet",
+    400: "a parameter or the body is invalid (the error names it)", 401: "a bearer token is required or wrong", 413: "the body is too large",
+    415: "the body's Content-Type, charset or Content-Encoding is not one the endpoint reads", 500: "internal error (details only in the daemon's log)", 503: "the policy model is not loaded yet",
   };
   return Object.fromEntries(statuses.map((s) => [String(s), json(ref("Error"), text[s] ?? "error")]));
 };
@@ -191,7 +194,11 @@ export const OPENAPI = {
       post: {
         summary: "what proposed policies (the body: YAML or JSON manifests) would drop and leave unused in a window's traffic, without applying them",
         parameters: [P.namespace, P.since, P.until],
-        requestBody: { required: true, content: { "application/yaml": { schema: { type: "string" } }, "application/json": { schema: {} } } },
+        requestBody: {
+          required: true,
+          description: `compressed or not: Content-Encoding ${BODY_ENCODINGS.join(", ")}`,
+          content: { ...Object.fromEntries(YAML_TYPES.map((t) => [t, { schema: { type: "string" } }])), ...Object.fromEntries(JSON_TYPES.map((t) => [t, { schema: {} }])) },
+        },
         responses: {
           "200": json({ type: "object", required: ["generatedAt", "window", "policies", "dropped", "notIsolated", "unused", "problems"], properties: { generatedAt: { type: "string" }, window, policies: { type: "integer" }, dropped: { type: "array" }, notIsolated: { type: "array" }, unused: { type: "array" }, problems: { type: "array", items: { type: "string" } } } }, "the what-if report"),
           ...errors(400, 401, 413, 415),

@@ -32,6 +32,17 @@ export class QueryReader {
     return v === undefined || v === "" ? undefined : v;
   }
 
+  /**
+   * A value that may be left out but, when given, not empty: undefined when absent, a 400
+   * for `since=` (an empty value would otherwise silently stand for the default, as when a
+   * client fills in an unset variable).
+   */
+  given(name: string): string | undefined {
+    const v = this.values.get(name);
+    if (v === "") throw badParameter(name, "is empty; give a value or leave the parameter out");
+    return v;
+  }
+
   /** A value that must be given. */
   required(name: string): string {
     const v = this.string(name);
@@ -71,14 +82,19 @@ export class QueryReader {
     return v;
   }
 
-  /** An integer in [min, max]; `fallback` when absent. */
+  /**
+   * An integer in [min, max] (safe integers); `fallback` when absent. Every value in the range
+   * is accepted whatever its number of digits, and the one message states the range checked.
+   */
   integer(name: string, bounds: { readonly min: number; readonly max: number; readonly fallback: number }): number {
     const v = this.string(name);
     if (v === undefined) return bounds.fallback;
-    if (!/^-?\d{1,15}$/.test(v)) throw badParameter(name, `must be an integer, got "${v}"`);
-    const n = Number(v);
-    if (n < bounds.min || n > bounds.max) throw badParameter(name, `must be from ${bounds.min} to ${bounds.max}, got ${n}`);
-    return n;
+    const wanted = `must be an integer from ${bounds.min} to ${bounds.max}`;
+    // Length is bounded by MAX_VALUE_LENGTH, so BigInt compares any digit string exactly.
+    if (!/^-?\d+$/.test(v)) throw badParameter(name, `${wanted}, got "${v}"`);
+    const n = BigInt(v);
+    if (n < BigInt(bounds.min) || n > BigInt(bounds.max)) throw badParameter(name, `${wanted}, got ${v}`);
+    return Number(n);
   }
 
   /** `true` or `false` (also `1`/`0`); `fallback` when absent. */

@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { GraphStoreError, storeErrorFrom } from "./errors.js";
+import { enableUriFilenames, openReadOnlyDatabase } from "./read-only-open.js";
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
 /** Options of {@link openGraphStore}. */
@@ -59,9 +60,11 @@ export function openGraphStore(options: OpenGraphStoreOptions): GraphStore {
   const memory = options.path === ":memory:";
   const file = memory ? ":memory:" : resolve(options.path);
   if (!memory) prepareFile(file, access);
+  enableUriFilenames();
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: access === "read-only", fileMustExist: access === "read-only" });
+    // Read-only: also where the directory is not writable (see openReadOnlyDatabase).
+    db = access === "read-only" ? openReadOnlyDatabase(file) : new Database(file);
   } catch (err) {
     throw storeErrorFrom(file, err, "opening");
   }

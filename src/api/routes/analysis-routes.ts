@@ -3,7 +3,8 @@ import type { Request, Response, Router } from "express";
 import type { AnalysisEndpoint, AnalysisService } from "../analysis-service.js";
 import { sendBody } from "../response-cache.js";
 import type { ResponseCache } from "../response-cache.js";
-import { JSON_TYPES, YAML_TYPES, whatIfBody } from "./whatif-route.js";
+import { WHATIF_BODY_TYPES } from "../body-types.js";
+import { whatIfBody } from "./whatif-route.js";
 
 /** The GET endpoints the analysis answers; `cached` ones are kept per generation (see ResponseCache). */
 const GETS: readonly { readonly path: string; readonly endpoint: AnalysisEndpoint; readonly cached: boolean }[] = [
@@ -31,7 +32,7 @@ export function addAnalysisRoutes(router: Router, analysis: AnalysisService, cac
       sendBody(res, (await analysis.respond({ endpoint, query: req.query })).body);
     });
   }
-  router.post("/api/v1/whatif", express.text({ type: [...YAML_TYPES, ...JSON_TYPES], limit: limitBytes }), async (req: Request, res: Response) => {
+  router.post("/api/v1/whatif", express.text({ type: [...WHATIF_BODY_TYPES], limit: limitBytes }), async (req: Request, res: Response) => {
     sendBody(res, (await analysis.respond({ endpoint: "whatif", query: req.query, body: whatIfBody(req) })).body);
   });
 }

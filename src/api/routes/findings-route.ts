@@ -17,7 +17,7 @@ function kindOf(type: string): string {
 export function findingsAnswer(analysis: Analysis, query: RequestQuery): CachedBody {
   const q = new QueryReader(query, parametersOf("/api/v1/findings", "get"));
   const types = q.choices("type", FINDING_TYPES)?.map(kindOf);
-  const report = analysis.audit({ namespace: q.namespace("namespace"), since: q.string("since"), until: q.string("until") });
+  const report = analysis.audit({ namespace: q.namespace("namespace"), since: q.given("since"), until: q.given("until") });
   const findings: readonly Finding[] = types === undefined ? report.findings : report.findings.filter((f) => types.includes(f.kind));
   const page = pageOf(findings, q);
   return jsonBody(jsonTimes({ generatedAtMs: report.generatedAtMs, window: report.window, namespace: report.namespace ?? null, summary: report.summary, ...page }));
@@ -26,6 +26,6 @@ export function findingsAnswer(analysis: Analysis, query: RequestQuery): CachedB
 /** `GET /api/v1/namespaces`: readiness per namespace, from the generation's audit. */
 export function namespacesAnswer(analysis: Analysis, query: RequestQuery): CachedBody {
   const q = new QueryReader(query, parametersOf("/api/v1/namespaces", "get"));
-  const report = analysis.audit({ namespace: q.namespace("namespace"), since: q.string("since"), until: q.string("until") });
+  const report = analysis.audit({ namespace: q.namespace("namespace"), since: q.given("since"), until: q.given("until") });
   return jsonBody(jsonTimes({ generatedAtMs: report.generatedAtMs, window: report.window, overPermission: report.overPermission, namespaces: report.readiness }));
 }

@@ -18,7 +18,7 @@ export function graphAnswer(analysis: Analysis, query: RequestQuery): CachedBody
   const workload = q.string("workload");
   if (workload !== undefined && !WORKLOAD.test(workload)) throw badParameter("workload", `must be ns/name or ns/Kind/name, got "${workload}"`);
   const format = q.choice("format", ["json", "dot"] as const, "json");
-  const graph = analysis.graph({ namespace: q.namespace("namespace"), since: q.string("since"), until: q.string("until"), workload });
+  const graph = analysis.graph({ namespace: q.namespace("namespace"), since: q.given("since"), until: q.given("until"), workload });
   if (format === "dot") return { type: "text/vnd.graphviz; charset=utf-8", body: graphToDot(graph) };
   const page = pageOf(graph.edges, q);
   const used = new Set(page.items.flatMap((e) => [e.source, e.destination]));

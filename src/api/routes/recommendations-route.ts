@@ -12,7 +12,7 @@ import type { CachedBody } from "../response-cache.js";
 
 function recommendQuery(q: QueryReader): RecommendQuery {
   return {
-    namespace: q.namespace("namespace"), since: q.string("since"), until: q.string("until"),
+    namespace: q.namespace("namespace"), since: q.given("since"), until: q.given("until"),
     kind: q.choice("kind", ["networkpolicy", "cilium", "both"] as const, "both"),
     l7: q.boolean("l7", false), portRanges: q.boolean("portRanges", false), includeDrops: q.boolean("includeDrops", false),
     includeAudit: q.boolean("includeAudit", false),

@@ -4,6 +4,7 @@ import { formatProblem, parsePolicyDocuments } from "../../policy/index.js";
 import { parsePolicyText } from "../../policy/sources/index.js";
 import type { Analysis } from "../analysis.js";
 import type { AnalysisRequest, RequestQuery } from "../analysis-service.js";
+import { JSON_TYPES, WHATIF_BODY_TYPES } from "../body-types.js";
 import { HttpError } from "../http-error.js";
 import { isoTime, windowJson } from "../json-times.js";
 import { parametersOf } from "../openapi.js";
@@ -11,9 +12,6 @@ import { QueryReader } from "../query-reader.js";
 import { jsonBody } from "../response-cache.js";
 import type { CachedBody } from "../response-cache.js";
 
-/** Content types the what-if body may have. */
-export const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain"];
-export const JSON_TYPES = ["application/json"];
 /** The name problems in the body are reported under. */
 const BODY = "request body";
 
@@ -22,18 +20,18 @@ const BODY = "request body";
  * we read (415 otherwise) and text that is not empty (400).
  */
 export function whatIfBody(req: Request): NonNullable<AnalysisRequest["body"]> {
-  if (!req.is([...YAML_TYPES, ...JSON_TYPES])) {
-    throw new HttpError(415, "unsupported-media-type", `send the proposed policies as application/yaml or application/json, got ${req.get("content-type") ?? "no Content-Type"}`);
+  if (req.is([...WHATIF_BODY_TYPES]) === false || req.get("content-type") === undefined) {
+    throw new HttpError(415, "unsupported-media-type", `the request body's Content-Type must be ${WHATIF_BODY_TYPES.join(", ")}; got ${req.get("content-type") ?? "none"}`);
   }
   const body: unknown = req.body;
   if (typeof body !== "string" || body.trim() === "") throw new HttpError(400, "empty-body", "the request body must hold the proposed policies (YAML or JSON manifests)");
-  return { text: body, format: req.is(JSON_TYPES) === false ? "yaml" : "json" };
+  return { text: body, format: req.is([...JSON_TYPES]) === false ? "yaml" : "json" };
 }
 
 /** `POST /api/v1/whatif`: what the proposed policies in the body would do to the window's traffic. */
 export function whatIfAnswer(analysis: Analysis, query: RequestQuery, body: NonNullable<AnalysisRequest["body"]>): CachedBody {
   const q = new QueryReader(query, parametersOf("/api/v1/whatif", "post"));
-  const window = { namespace: q.namespace("namespace"), since: q.string("since"), until: q.string("until") };
+  const window = { namespace: q.namespace("namespace"), since: q.given("since"), until: q.given("until") };
   const text = parsePolicyText(body.text, { name: BODY, format: body.format });
   const parsed = parsePolicyDocuments(text.documents);
   const problems = [
