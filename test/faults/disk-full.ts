@@ -10,21 +10,10 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
-import { openGraphStore, queryGraph } from "../../src/graph/index.js";
 import { writeNdjson } from "../../src/hubble/generate/index.js";
+import { compareCounts, graphCounts } from "./counts.js";
+import type { FaultRow } from "./counts.js";
 
-/** One line of the fault table. */
-export interface DiskFullRow {
-  readonly name: string;
-  readonly tried: number;
-  readonly survived: number;
-  readonly lost: number;
-  readonly countedTwice: number;
-  readonly failures: readonly string[];
-  readonly skipped?: string;
-}
-
-const EVERYTHING = { window: { sinceMs: 0, untilMs: Date.UTC(2100, 0, 1) } };
 const MAIN = join(import.meta.dirname, "../../src/cli/main.js");
 
 interface Finished {
@@ -48,51 +37,12 @@ function ingest(capture: string, db: string, timeoutMs: number): Promise<Finishe
   });
 }
 
-/** Connections and requests per edge; the integrity check runs on open. */
-function counts(db: string): Map<string, number> {
-  const store = openGraphStore({ path: db, access: "read-only", check: "integrity" });
-  try {
-    const out = new Map<string, number>();
-    for (const e of queryGraph(store, EVERYTHING).edges) {
-      const edge = `${e.source}>${e.destination}/${e.protocol}/${e.port}`;
-      if (e.connections > 0) out.set(`${edge} new`, e.connections);
-      if (e.requests > 0) out.set(`${edge} request`, e.requests);
-    }
-    return out;
-  } finally {
-    store.close();
-  }
-}
-
-/** Count by count: what `got` lacks of `want` (lost) and holds beyond it (counted twice). */
-export function compareCounts(want: ReadonlyMap<string, number>, got: ReadonlyMap<string, number>): { lost: number; countedTwice: number } {
-  let lost = 0;
-  let countedTwice = 0;
-  for (const [key, n] of want) {
-    const m = got.get(key) ?? 0;
-    if (m < n) lost += n - m;
-    else countedTwice += m - n;
-  }
-  for (const [key, m] of got) if (!want.has(key)) countedTwice += m;
-  return { lost, countedTwice };
-}
-
-/** The message of what `run` throws, or "". */
-function safely(run: () => unknown): string {
-  try {
-    run();
-    return "";
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
-
 function mount(dir: string, bytes: number): void {
   execFileSync("mount", ["-t", "tmpfs", "-o", `size=${bytes}`, "tmpfs", dir]);
 }
 
 /** Runs the scenario `rounds` times with filesystems of different sizes. */
-export async function diskFullScenario(options: { readonly flows: number; readonly rounds: number }): Promise<DiskFullRow> {
+export async function diskFullScenario(options: { readonly flows: number; readonly rounds: number }): Promise<FaultRow> {
   const name = "full filesystem under ingest";
   if (process.getuid?.() !== 0) return { name, tried: 0, survived: 0, lost: 0, countedTwice: 0, failures: [], skipped: "needs root to mount a small tmpfs" };
   const work = mkdtempSync(join(tmpdir(), "faults-disk-full-"));
@@ -109,7 +59,7 @@ export async function diskFullScenario(options: { readonly flows: number; readon
     const reference = join(work, "clean.db");
     const clean = await ingest(capture, reference, 300_000);
     if (clean.code !== 0) throw new Error(`the clean run failed (${String(clean.code)}): ${clean.stderr}`);
-    const want = counts(reference);
+    const want = graphCounts(reference, { integrity: true });
     const fullSize = statSync(reference).size;
     for (let round = 0; round < options.rounds; round++) {
       const dir = join(work, `fs-${round}`);
@@ -125,18 +75,18 @@ export async function diskFullScenario(options: { readonly flows: number; readon
         if (first.signal !== null) problems.push(`the full-disk run was killed by ${first.signal} (a hang)`);
         else if (first.code !== 0 && !/disk is full/.test(first.stderr)) problems.push(`the full-disk run did not say the disk is full: ${first.stderr.trim().slice(-300)}`);
         if (/\n\s+at /.test(first.stderr)) problems.push("the full-disk run printed a stack trace");
-        // A disk that filled before the schema was written leaves no graph at all.
-        const partial = /holds no graph yet/.test(safely(() => counts(db))) ? new Map<string, number>() : counts(db);
+        // A disk that filled before the schema was written leaves no graph at all (no counts).
+        const partial = graphCounts(db, { integrity: true });
         const over = compareCounts(want, partial).countedTwice;
         if (over > 0) problems.push(`the partial graph holds ${over} counts beyond the clean run`);
         // Space freed (the volume grown), the same command again.
         execFileSync("mount", ["-o", `remount,size=${fullSize * 4 + 4 * 1024 * 1024}`, dir]);
         const second = await ingest(capture, db, 300_000);
         if (second.code !== 0) problems.push(`the run after freeing space failed (${String(second.code)}): ${second.stderr.trim().slice(-300)}`);
-        const diff = compareCounts(want, counts(db));
+        const diff = compareCounts(want, graphCounts(db, { integrity: true }));
         lost += diff.lost;
         countedTwice += diff.countedTwice;
-        if (diff.lost > 0 || diff.countedTwice > 0) problems.push(`after freeing space: ${diff.lost} lost, ${diff.countedTwice} counted twice`);
+        if (diff.lost > 0 || diff.countedTwice > 0 || diff.flowCountsDiffering > 0) problems.push(`after freeing space: ${diff.lost} lost, ${diff.countedTwice} counted twice, ${diff.flowCountsDiffering} edges with other flow counts`);
         if (problems.length === 0) survived++;
         else failures.push(...problems.map((p) => `round ${round} (${Math.round(size / 1024)} KiB): ${p}`));
       } finally {

@@ -26,43 +26,7 @@ export function ingest(file: string, db: string, extra: readonly string[] = []):
   return { kill: () => child.kill("SIGKILL"), done };
 }
 
-/** Connections per (edge, kind, verdict, side verdicts) and flow counts per edge, by query. */
-export function graphCounts(db: string): Map<string, number> {
-  const raw = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    const edge = `s.key || '>' || d.key || ' ' || e.protocol || '/' || e.port`;
-    const joins = "JOIN edges e ON e.id = x.edge_id JOIN identities s ON s.id = e.source_id JOIN identities d ON d.id = e.destination_id";
-    const buckets = `SELECT ${edge} || ' ' || x.kind || ' ' || x.verdict || ' ' || x.egress || ' ' || x.ingress AS k, sum(x.count) AS n FROM edge_buckets x ${joins} GROUP BY k`;
-    const flows = ["forwarded", "l7", "audited", "dropped"].map((c) => `SELECT 'flows ${c} ' || ${edge} AS k, sum(x.${c}) AS n FROM edge_variants x ${joins} GROUP BY k`);
-    const rows = raw.prepare([buckets, ...flows].join(" UNION ALL ")).all() as { k: string; n: number }[]; // the SELECT's columns
-    return new Map(rows.map((r) => [r.k, r.n]));
-  } finally {
-    raw.close();
-  }
-}
-
-/**
- * How a graph differs from the clean one: connections stored, missing and in excess, and
- * edges whose flow counts differ.
- */
-export function compareCounts(clean: ReadonlyMap<string, number>, got: ReadonlyMap<string, number>): { connections: number; lost: number; countedTwice: number; flowCountsDiffering: number } {
-  let lost = 0;
-  let countedTwice = 0;
-  let connections = 0;
-  let flowCountsDiffering = 0;
-  for (const key of new Set([...clean.keys(), ...got.keys()])) {
-    if (key.startsWith("flows ")) {
-      if ((clean.get(key) ?? 0) !== (got.get(key) ?? 0)) flowCountsDiffering++;
-      continue;
-    }
-    const want = clean.get(key) ?? 0;
-    const have = got.get(key) ?? 0;
-    connections += have;
-    if (have < want) lost += want - have;
-    else countedTwice += have - want;
-  }
-  return { connections, lost, countedTwice, flowCountsDiffering };
-}
+export { compareCounts, graphCounts } from "./counts.js";
 
 /** The stored file cursor's last record, or -1 when none is stored yet. */
 export function cursorLast(db: string): number {

@@ -15,7 +15,7 @@ import Database from "better-sqlite3";
 import { DEMO_POLICIES } from "../../src/daemon/index.js";
 import { openGraphStore, queryGraph } from "../../src/graph/index.js";
 import { writeNdjson } from "../../src/hubble/generate/index.js";
-import { compareCounts } from "./disk-full.js";
+import { compareCounts } from "./counts.js";
 
 /** One line of the fault table. */
 export interface ServeKillRow {

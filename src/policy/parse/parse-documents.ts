@@ -1,3 +1,4 @@
+import { dns1123LabelProblem, dns1123SubdomainProblem, quoted } from "../../flows/index.js";
 import type { IgnoredObject, PolicyProblem } from "../problem.js";
 import type { SourceDocument, SourceOrigin } from "../source-document.js";
 import type { CiliumPolicySpec } from "../spec/cilium-policy.js";
@@ -125,9 +126,27 @@ function parseObject(value: unknown, at: At, sink: Sink): void {
     done();
     return;
   }
+  // The API server's object-name rules (ValidateObjectMeta): a Namespace's name is a DNS-1123
+  // label, other names (NetworkPolicy, Pod, and custom resources such as Cilium's policies) are
+  // DNS-1123 subdomains, and a namespaced object's namespace is a DNS-1123 label. An object that
+  // breaks them could not exist in a cluster; it is refused, so that no such name reaches a
+  // finding, a diff or a file path.
+  const nameProblem = kind === "Namespace" ? dns1123LabelProblem(name) : dns1123SubdomainProblem(name);
+  if (nameProblem !== undefined) {
+    reader.report("metadata.name", `${quoted(name)} is not a valid ${kind} name (${nameProblem})`);
+    done();
+    return;
+  }
   const ns = get(metadata, "namespace");
   const namespace = typeof ns === "string" && ns !== "" ? ns : at.defaultNamespace;
-  if (kind !== "Namespace" && kind !== "CiliumClusterwideNetworkPolicy") reader.subject.namespace = namespace;
+  const namespaced = kind !== "Namespace" && kind !== "CiliumClusterwideNetworkPolicy";
+  const namespaceProblem = namespaced ? dns1123LabelProblem(namespace) : undefined;
+  if (namespaceProblem !== undefined) {
+    reader.report("metadata.namespace", `${quoted(namespace)} is not a valid namespace name (${namespaceProblem})`);
+    done();
+    return;
+  }
+  if (namespaced) reader.subject.namespace = namespace;
   const key = `${kind}/${kind === "Namespace" || kind === "CiliumClusterwideNetworkPolicy" ? "" : namespace}/${name}`;
   const replaced = (map: Map<string, unknown>): void => {
     if (map.has(key)) reader.report("", "defined again; this definition replaces the earlier one");
