@@ -1,4 +1,5 @@
 import type { Identity } from "../flows/index.js";
+import { dns1123LabelProblem, dns1123SubdomainProblem, quoted } from "../flows/index.js";
 import { parseIp } from "../policy/index.js";
 import type { PodSpec, PolicyEndpoint } from "../policy/index.js";
 import type { PolicyView } from "./policy-view.js";
@@ -40,6 +41,12 @@ export function resolvePeer(text: string, directory: PeerDirectory): PeerResolut
   if (slash <= 0 || slash === text.length - 1 || text.indexOf("/", slash + 1) >= 0) return { ok: false, message: `must be ns/workload or an IP address, got "${text}"` };
   const namespace = text.slice(0, slash);
   const workload = text.slice(slash + 1);
+  // Names as Kubernetes allows them (a namespace is a DNS-1123 label, a workload or pod name a
+  // DNS-1123 subdomain): anything else can match no pod, and is refused rather than explained.
+  const nsProblem = dns1123LabelProblem(namespace);
+  if (nsProblem !== undefined) return { ok: false, message: `${quoted(namespace)} is not a valid namespace name (${nsProblem})` };
+  const nameProblem = dns1123SubdomainProblem(workload);
+  if (nameProblem !== undefined) return { ok: false, message: `${quoted(workload)} is not a valid workload name (${nameProblem})` };
   const observed = directory.view === undefined ? undefined : directory.identities?.find((i) => i.kind === "workload" && i.namespace === namespace && i.name === workload);
   if (observed !== undefined && directory.view !== undefined) return { ok: true, endpoint: directory.view.endpoint(observed), resolvedAs: "observed-workload" };
   const pod = directory.pods.find(

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { graphToDot, graphToJson, graphToTable, graphTotals, openGraphStore, queryGraph, topTalkers } from "../../graph/index.js";
 import type { GraphFilter } from "../../graph/index.js";
+import { quoted } from "../../flows/index.js";
 import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError, parsePositiveInt } from "../usage-error.js";
 import { DEFAULT_DB } from "../default-db.js";
@@ -22,6 +23,8 @@ export interface GraphCommandDeps {
   readonly now?: () => number;
   /** Where output goes (default stdout). */
   readonly write?: (text: string) => void;
+  /** Where notes go (default stderr). */
+  readonly note?: (text: string) => void;
 }
 
 const FORMATS = ["table", "json", "dot"] as const;
@@ -49,6 +52,8 @@ export function registerGraphCommand(program: Command, deps: GraphCommandDeps = 
       const store = openGraphStore({ path: raw.db, access: "read-only" });
       try {
         const graph = queryGraph(store, filter);
+        const note = deps.note ?? ((text: string) => process.stderr.write(text));
+        for (const s of graph.skipped ?? []) note(`note: ${quoted(s.key)} left out with its ${s.edges} edges: ${s.problem}\n`);
         if (raw.output === "json") write(graphToJson(graph));
         else if (raw.output === "dot") write(graphToDot(graph));
         else {

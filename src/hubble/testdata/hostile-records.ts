@@ -1,8 +1,11 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+// From the sources, or from dist/ when the fault suite runs the built copy.
+const CANDIDATES = ["../../../../shared/data/hubble-otel", "../../../../../shared/data/hubble-otel"].map((p) => join(import.meta.dirname, p));
+
 /** The real captures, one parsed GetFlowsResponse per line. */
-export const CAPTURE_DIR = join(import.meta.dirname, "../../../../shared/data/hubble-otel");
+export const CAPTURE_DIR = CANDIDATES.find((dir) => existsSync(dir)) ?? CANDIDATES[0] ?? "";
 
 /** The first `count` records of a real capture. */
 export function captureHead(name: string, count: number): Record<string, unknown>[] {
