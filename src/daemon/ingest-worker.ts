@@ -10,15 +10,18 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
 import type { Logger } from "pino";
 import { createRootLogger } from "./logger.js";
-import { RetentionRunner, openGraphStore, readCursor } from "../graph/index.js";
+import { RetentionRunner, openGraphStore, readCursor, readStreamCursor } from "../graph/index.js";
 import type { GraphStore } from "../graph/index.js";
 import { ALL_FLOWS, StreamWatch, openFlowStream, serverStatusProbe } from "../hubble/grpc/index.js";
 import type { FlowStream, FlowStreamState, StreamChange, StreamHealth } from "../hubble/grpc/index.js";
-import { IngestSummary, persistFlows } from "../ingest/index.js";
+import { IngestSummary, StreamProgress, persistFlows } from "../ingest/index.js";
 import type { PersistResult } from "../ingest/index.js";
 import { createMetrics, sqliteFileBytes, tapEvents } from "../metrics/index.js";
 import { behindSeconds, isIngestThreadConfig, toIngest } from "./messages.js";
 import type { FromIngest, IngestReport, IngestThreadConfig, StreamStateReport } from "./messages.js";
+
+/** Silence after which the stream watch asks Hubble whether the stream is quiet (ms). */
+const QUIET_AFTER_MS = 2000;
 
 function streamReport(state: FlowStreamState, health: StreamHealth): StreamStateReport {
   return {
@@ -64,9 +67,14 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
   const retention = config.retentionMs > 0
     ? new RetentionRunner(store, { retentionMs: config.retentionMs, onError: (err) => { log.error({ err }, "retention failed"); } }).start()
     : undefined;
-  // Resume where the stored graph stops (flows already stored are skipped, not recounted);
-  // a fresh graph starts with what the server still buffers, not at the stream's tail.
+  // Resume where the stored graph stops: from before the oldest flow still in flight at the
+  // last commit, so the tracker rebuilds its state, with what was stored not counted again
+  // (StreamProgress); a graph of an older version has only a time cursor, resumed after it.
+  // A fresh graph starts with what the server still buffers, not at the stream's tail.
+  const streamCursor = readStreamCursor(store, config.source);
+  const progress = new StreamProgress(streamCursor);
   const cursor = readCursor(store, config.source);
+  const since = progress.since ?? cursor?.time;
   // Refused messages are counted in the stream state (and its metric); a few are logged, then one line per thousand.
   let refused = 0;
   const stream: FlowStream = openFlowStream({
@@ -75,10 +83,12 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
       if (refused <= 5 || refused % 1000 === 0) log.warn({ path: p.path, problem: p.message, rejected: refused }, "skipped an invalid Hubble message");
     },
     address: config.address, ...(config.tls === undefined ? {} : { tls: config.tls }),
-    request: { follow: true, ...(cursor ? { since: cursor.time } : { number: ALL_FLOWS }) },
+    request: { follow: true, ...(since ? { since } : { number: ALL_FLOWS }) },
   });
   const watch = new StreamWatch({
     stallAfterMs: config.stallAfterMs,
+    // Asked from 2 s of silence on: pending connections are flushed only once Hubble confirms quiet.
+    quietAfterMs: QUIET_AFTER_MS,
     probe: serverStatusProbe({
       address: config.address, ...(config.tls === undefined ? {} : { tls: config.tls }),
       timeoutMs: Math.min(10_000, Math.max(1_000, config.stallAfterMs / 2)),
@@ -115,7 +125,7 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
       );
     }
   });
-  log.info({ address: config.address, db: store.file, resumeFrom: cursor?.time }, "ingesting Hubble flows into the graph");
+  log.info({ address: config.address, db: store.file, resumeFrom: since }, "ingesting Hubble flows into the graph");
   post(report());
   try {
     // Graceful stop: the stream ends, the loop drains the tracker and the writer flushes.
@@ -124,6 +134,7 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
       tapEvents(stream.batches(), metrics),
       {
         store, source: config.source, reorderMs: 0, summary, observer: metrics,
+        stream: { progress, resuming: streamCursor !== undefined }, mayIdleFlush: () => watch.quiet,
         writer: {
           onError: (err) => { log.warn({ err }, "graph flush failed; retrying"); },
           onFlush: (flush) => { metrics.observeWriterFlush(flush); },

@@ -6,12 +6,15 @@ import type { BatchAggregate, EdgeAgg } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
 import { FILE_CURSOR_SQL, fileCursorParams } from "./cursor-file.js";
 import type { FileCursor } from "./cursor-file.js";
+import { STREAM_CURSOR_SQL, streamCursorParams } from "./cursor-stream.js";
+import type { StreamCursor } from "./cursor-stream.js";
 
-/** The cursors stored with a batch: the time cursor and, for a file, where its reading stands. */
+/** The cursors stored with a batch: the time cursor and, for a file or a stream, where its reading stands. */
 export interface BatchCursors {
   readonly source: string;
   readonly cursor: IngestCursor | undefined;
   readonly file: FileCursor | undefined;
+  readonly stream?: StreamCursor | undefined;
 }
 
 /** Samples kept per edge and verdict: one per hour for the last three hours that had any. */
@@ -66,6 +69,7 @@ const SQL = {
     ON CONFLICT (source) DO UPDATE SET seconds = excluded.seconds, nanos = excluded.nanos,
       flow_key = excluded.flow_key, updated_at = excluded.updated_at`,
   fileCursor: FILE_CURSOR_SQL,
+  streamCursor: STREAM_CURSOR_SQL,
 } as const;
 
 type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
@@ -143,6 +147,7 @@ export class BatchFlusher {
       const c = cursors?.cursor;
       if (cursors && c) this.statements.cursor.run(cursors.source, c.time.seconds, c.time.nanos, c.flowKey, now);
       if (cursors?.file) this.statements.fileCursor.run(...fileCursorParams(cursors.source, cursors.file, now));
+      if (cursors?.stream) this.statements.streamCursor.run(...streamCursorParams(cursors.source, cursors.stream, now));
       return rows;
     });
   }

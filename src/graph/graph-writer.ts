@@ -2,6 +2,7 @@ import type { Connection, FlowCount, Timestamp } from "../flows/index.js";
 import { BatchAggregate } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
 import type { FileCursor } from "./cursor-file.js";
+import type { StreamCursor } from "./cursor-stream.js";
 import { GraphStoreError, storeErrorFrom } from "./errors.js";
 import { BatchFlusher } from "./flush.js";
 import { dbOf } from "./store.js";
@@ -51,6 +52,7 @@ export class GraphWriter {
   private readonly intervalMs: number;
   private cursor: IngestCursor | undefined;
   private fileCursor: FileCursor | undefined;
+  private streamCursor: StreamCursor | undefined;
   private cursorDirty = false;
   private timer: NodeJS.Timeout | undefined;
   private fatal: GraphStoreError | undefined;
@@ -99,6 +101,15 @@ export class GraphWriter {
     this.cursorDirty = true;
   }
 
+  /**
+   * Records where the reading of a Hubble stream stands once everything handed over so far
+   * is stored; written in the transaction of the next flush (with `source`).
+   */
+  advanceStreamCursor(cursor: StreamCursor): void {
+    this.streamCursor = cursor;
+    this.cursorDirty = true;
+  }
+
   /** Counts events Hubble reported lost (per node and source), stored with the next flush. */
   noteLostEvents(node: string, source: string, count: number, atMs: number): void {
     this.batch.addLost(node, source, count, atMs);
@@ -115,7 +126,9 @@ export class GraphWriter {
     if (this.batch.keys === 0 && !this.cursorDirty) return;
     const started = performance.now();
     const source = this.options.source;
-    const cursor = source !== undefined && (this.cursor || this.fileCursor) ? { source, cursor: this.cursor, file: this.fileCursor } : undefined;
+    const cursor = source !== undefined && (this.cursor || this.fileCursor || this.streamCursor)
+      ? { source, cursor: this.cursor, file: this.fileCursor, stream: this.streamCursor }
+      : undefined;
     try {
       this.stats.rowsWritten += this.flusher.flush(this.batch, cursor, this.store.now());
     } catch (err) {

@@ -8,6 +8,8 @@ export { ResumeFilter, cursorOf, readCursor } from "./cursor.js";
 export type { IngestCursor, ResumeFilterOptions } from "./cursor.js";
 export { readFileCursor } from "./cursor-file.js";
 export type { FileCursor, StoredFileIdentity } from "./cursor-file.js";
+export { readStreamCursor } from "./cursor-stream.js";
+export type { KeyedFlow, StreamCursor } from "./cursor-stream.js";
 export { GraphStoreError } from "./errors.js";
 export type { GraphStoreProblem } from "./errors.js";
 export { GraphWriter } from "./graph-writer.js";

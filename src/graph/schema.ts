@@ -127,11 +127,26 @@ const V3: readonly string[] = [
      updated_at INTEGER NOT NULL)`,
 ];
 
+// Version 4: where the reading of a Hubble stream stands, written in the transaction of each
+// batch, so a restart asks for flows from before the oldest one still in flight and counts
+// each connection once (see the stream cursor in cursor-stream.ts). `last_keys`, `open` and
+// `pending` are JSON: keys, and [key, seconds, nanos] triples. Databases from before keep
+// their time cursors in ingest_cursors, from which a first restart resumes as before.
+const V4: readonly string[] = [
+  `CREATE TABLE ingest_stream_cursors (
+     source TEXT PRIMARY KEY,
+     start_seconds INTEGER NOT NULL, start_nanos INTEGER NOT NULL,
+     last_seconds INTEGER NOT NULL, last_nanos INTEGER NOT NULL,
+     last_keys TEXT NOT NULL, open TEXT NOT NULL, pending TEXT NOT NULL,
+     updated_at INTEGER NOT NULL)`,
+];
+
 /** Every migration, oldest first. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, statements: V1 },
   { version: 2, statements: V2 },
   { version: 3, statements: V3 },
+  { version: 4, statements: V4 },
 ];
 
 /** The schema version this build writes and reads. */

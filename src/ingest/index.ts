@@ -5,3 +5,4 @@ export type { IngestTotals } from "./ingest-summary.js";
 export { persistFlows, resumableBatches } from "./persist-flows.js";
 export type { PersistFlowsOptions, PersistResult } from "./persist-flows.js";
 export { FileProgress, TRACKER_HORIZON_MS } from "./file-progress.js";
+export { StreamProgress } from "./stream-progress.js";

@@ -24,6 +24,13 @@ export interface IngestLoopOptions {
    */
   readonly idleFlushMs?: number;
   /**
+   * Whether the input is quiet rather than cut off, asked before each idle flush (default:
+   * always). A Hubble stream that is reconnecting or frozen is not quiet: flushing then would
+   * close connections whose later flows are still to come once it delivers again, and count
+   * them as new connections.
+   */
+  readonly mayIdleFlush?: () => boolean;
+  /**
    * Hears, after each batch, the last flow in input order such that it and every flow read
    * before it have reached the tracker (none is still being put in time order): where a
    * restart can resume without losing what the reorder window held.
@@ -95,7 +102,7 @@ export async function runIngestLoop(batches: AsyncIterable<readonly HubbleEvent[
   const idleTimer =
     idleMs > 0
       ? setInterval(() => {
-          if (Date.now() - lastBatch < idleMs) return;
+          if (Date.now() - lastBatch < idleMs || options.mayIdleFlush?.() === false) return;
           const flushed: Connection[] = [];
           if (reorder !== undefined) {
             reorder.drain((flow, sequence) => {

@@ -6,6 +6,7 @@ import type { HubbleEvent } from "../hubble/index.js";
 import { teeSink } from "../metrics/index.js";
 import { runIngestLoop } from "./ingest-loop.js";
 import type { FileProgress } from "./file-progress.js";
+import type { StreamProgress } from "./stream-progress.js";
 import type { IngestSummary } from "./ingest-summary.js";
 
 /** Options of {@link persistFlows}. */
@@ -32,10 +33,20 @@ export interface PersistFlowsOptions {
    * from it (see FileProgress); undefined for a stream or stdin.
    */
   readonly file?: { readonly progress: FileProgress; readonly resuming: boolean };
+  /**
+   * A Hubble stream's progress: its cursor is stored with each batch and a restart goes on
+   * from it (see StreamProgress); `resuming` when it was built from a stored stream cursor.
+   */
+  readonly stream?: { readonly progress: StreamProgress; readonly resuming: boolean };
+  /** Whether a quiet input may have its pending connections flushed now (see IngestLoopOptions.mayIdleFlush). */
+  readonly mayIdleFlush?: () => boolean;
 }
 
 /** How often a file's cursor is handed over with what was ingested (ms). */
 const FILE_HANDOVER_MS = 100;
+
+/** How often a stream's cursor is handed over (ms): it lists the keys of the flows in flight. */
+const STREAM_HANDOVER_MS = 250;
 
 /** What {@link persistFlows} did. */
 export interface PersistResult {
@@ -71,7 +82,7 @@ export async function* resumableBatches(
   }
 }
 
-async function* noteFileRecords(batches: AsyncIterable<readonly HubbleEvent[]>, progress: FileProgress): AsyncGenerator<readonly HubbleEvent[]> {
+async function* noteRecords(batches: AsyncIterable<readonly HubbleEvent[]>, progress: FileProgress | StreamProgress): AsyncGenerator<readonly HubbleEvent[]> {
   for await (const batch of batches) yield progress.take(batch);
 }
 
@@ -91,20 +102,27 @@ export async function persistFlows(
   onStart?: (result: PersistResult) => void,
 ): Promise<PersistResult> {
   const file = options.file;
-  // A file read from its stored cursor is deduplicated by record (FileProgress), not by time.
-  const filter = new ResumeFilter(file?.resuming === true ? undefined : readCursor(options.store, options.source), { reorderMs: options.reorderMs });
+  const stream = options.stream;
+  // A file or stream read from its stored cursor is deduplicated by record or flow key
+  // (FileProgress, StreamProgress), not by time.
+  const resuming = file?.resuming === true || stream?.resuming === true;
+  const filter = new ResumeFilter(resuming ? undefined : readCursor(options.store, options.source), { reorderMs: options.reorderMs });
   const writer = new GraphWriter(options.store, { ...options.writer, source: options.source }).start();
   const resolver = new IdentityResolver();
-  const result: PersistResult = { writer, skipped: () => filter.skipped + (file?.progress.skipped ?? 0), identities: () => resolver.stats };
+  const result: PersistResult = { writer, skipped: () => filter.skipped + (file?.progress.skipped ?? 0) + (stream?.progress.skipped ?? 0), identities: () => resolver.stats };
   onStart?.(result);
-  const tracker = new ConnectionTracker(resolver, file ? { originOf: file.progress.originOf, replay: file.progress.replay } : {});
+  const progress = file?.progress ?? stream?.progress;
+  const tracker = new ConnectionTracker(resolver, progress ? { originOf: progress.originOf, replay: progress.replay } : {});
   const reorder = options.order === undefined ? undefined : new FlowReorderBuffer(options.order);
-  const input = file ? noteFileRecords(batches, file.progress) : batches;
+  const input = progress ? noteRecords(batches, progress) : batches;
+  const handover = file
+    ? { intervalMs: FILE_HANDOVER_MS, take: () => file.progress.handover(writer, tracker, reorder) }
+    : stream ? { intervalMs: STREAM_HANDOVER_MS, take: () => stream.progress.handover(writer, tracker) } : undefined;
   try {
     await runIngestLoop(resumableBatches(input, writer, filter), {
       tracker, ...(reorder === undefined ? {} : { reorder }), onTracked: (flow) => { writer.advanceCursor(cursorOf(flow)); },
       sink: options.observer ? teeSink(writer, options.observer) : writer, ...(options.summary ? { summary: options.summary } : {}),
-      ...(file ? { handover: { intervalMs: FILE_HANDOVER_MS, take: () => file.progress.handover(writer, tracker, reorder) } } : {}),
+      ...(handover ? { handover } : {}), ...(options.mayIdleFlush ? { mayIdleFlush: options.mayIdleFlush } : {}),
     });
   } finally {
     writer.close();

@@ -12,9 +12,9 @@ import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { writeNdjson } from "../../src/hubble/generate/index.js";
 import { compareCounts, graphCounts } from "./counts.js";
+import { MAIN } from "./kill-loop.js";
 import type { FaultRow } from "./counts.js";
 
-const MAIN = join(import.meta.dirname, "../../src/cli/main.js");
 
 interface Finished {
   readonly code: number | null;

@@ -19,11 +19,12 @@ import type { FaultRow } from "./counts.js";
 import { compareCounts, graphCounts } from "./counts.js";
 import { diskFullScenario } from "./disk-full.js";
 import { hostileInputScenario } from "./hostile-input.js";
+import { relayLoopScenario } from "./relay-loop.js";
 import { generate, ingest, killLoop, seeded } from "./kill-loop.js";
 import { serveKillScenario } from "./serve-kill.js";
 
 const HELP = `usage: node dist/test/faults/run.js [--quick] [--only NAME,...] [--json FILE] [--seed N]
-scenarios: file-kill, disk-full, serve-kill, hostile-input`;
+scenarios: file-kill, disk-full, serve-kill, relay-loop, hostile-input`;
 
 const { values } = parseArgs({
   options: {
@@ -73,6 +74,7 @@ const SCENARIOS: Readonly<Record<string, () => Promise<FaultRow | FaultRow[]>>> 
   "file-kill": fileKillScenario,
   "disk-full": () => diskFullScenario({ flows: quick ? 40_000 : 100_000, rounds: 4 }),
   "serve-kill": () => serveKillScenario({ flows: quick ? 40_000 : 100_000, kills: quick ? 10 : 12, seed }),
+  "relay-loop": () => relayLoopScenario({ flows: quick ? 60_000 : 120_000, kills: quick ? 10 : 12, freezes: 3, seed }),
   "hostile-input": hostileInputScenario,
 };
 

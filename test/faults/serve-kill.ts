@@ -7,34 +7,24 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import Database from "better-sqlite3";
 import { DEMO_POLICIES } from "../../src/daemon/index.js";
-import { openGraphStore, queryGraph } from "../../src/graph/index.js";
 import { writeNdjson } from "../../src/hubble/generate/index.js";
-import { compareCounts } from "./counts.js";
+import { compareCounts, graphCounts } from "./counts.js";
+import { MAIN } from "./kill-loop.js";
+import type { FaultRow } from "./counts.js";
 
-/** One line of the fault table. */
-export interface ServeKillRow {
-  readonly name: string;
-  readonly tried: number;
-  readonly survived: number;
-  readonly lost: number;
-  readonly countedTwice: number;
-  readonly failures: readonly string[];
-}
 
-const EVERYTHING = { window: { sinceMs: 0, untilMs: Date.UTC(2100, 0, 1) } };
-const MAIN = join(import.meta.dirname, "../../src/cli/main.js");
-
-function cli(args: readonly string[]): ChildProcessWithoutNullStreams {
+export function cli(args: readonly string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: "warn" } });
 }
 
-function output(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+export function output(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => { reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; got: ${text}`)); }, timeoutMs);
@@ -49,23 +39,8 @@ function output(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutM
   });
 }
 
-function exit(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+export function exit(child: ChildProcessWithoutNullStreams): Promise<number | null> {
   return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => { child.once("exit", (code) => { resolve(code); }); });
-}
-
-function counts(db: string): Map<string, number> {
-  const store = openGraphStore({ path: db, access: "read-only", check: "integrity" });
-  try {
-    const out = new Map<string, number>();
-    for (const e of queryGraph(store, EVERYTHING).edges) {
-      const edge = `${e.source}>${e.destination}/${e.protocol}/${e.port}`;
-      if (e.connections > 0) out.set(`${edge} new`, e.connections);
-      if (e.requests > 0) out.set(`${edge} request`, e.requests);
-    }
-    return out;
-  } finally {
-    store.close();
-  }
 }
 
 /** The stored cursor as "seconds.nanos key", or "" before the first commit. */
@@ -83,23 +58,23 @@ function cursorOf(db: string): string {
   }
 }
 
-interface Status {
+export interface Status {
   readonly stream: { readonly status: string; readonly lastFlowTime: string | null };
   readonly ingest: { readonly flows: number };
 }
 
 /** Starts serve against `hubble`; returns it once the API answers. */
-async function startServe(dir: string, hubble: string, db: string): Promise<{ child: ChildProcessWithoutNullStreams; api: string }> {
+export async function startServe(dir: string, hubble: string, db: string, extra: readonly string[] = []): Promise<{ child: ChildProcessWithoutNullStreams; api: string }> {
   const child = cli([
     "serve", "--hubble", hubble, "--policies", join(dir, "policies.yaml"), "--db", db,
-    "--listen", "127.0.0.1:0", "--metrics-listen", "off", "--audit-interval", "1h", "--summary-interval", "1",
+    "--listen", "127.0.0.1:0", "--metrics-listen", "off", "--audit-interval", "1h", "--summary-interval", "1", ...extra,
   ]);
   const match = await output(child, /^api: (http:\S+)$/m, 60_000);
   return { child, api: match[1] ?? "" };
 }
 
 /** Waits until serve has received the capture's last flow and stays there for a second. */
-async function untilCaughtUp(api: string, lastFlowTime: string, timeoutMs: number): Promise<void> {
+export async function untilCaughtUp(api: string, lastFlowTime: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let stableSince: number | undefined;
   let flows = -1;
@@ -120,8 +95,8 @@ async function untilCaughtUp(api: string, lastFlowTime: string, timeoutMs: numbe
 }
 
 /** Reads the ring to its end with one serve run, then stops it with SIGTERM. */
-async function completeRun(dir: string, hubble: string, db: string, lastFlowTime: string): Promise<string | undefined> {
-  const serve = await startServe(dir, hubble, db);
+export async function completeRun(dir: string, hubble: string, db: string, lastFlowTime: string, extra: readonly string[] = []): Promise<string | undefined> {
+  const serve = await startServe(dir, hubble, db, extra);
   try {
     await untilCaughtUp(serve.api, lastFlowTime, 120_000);
   } finally {
@@ -131,21 +106,30 @@ async function completeRun(dir: string, hubble: string, db: string, lastFlowTime
   return code === 0 ? undefined : `the final serve run exited ${String(code)}`;
 }
 
+/** A generated capture of the last hour in `dir` (with the demo policies beside it), and its newest flow time. */
+export async function writeCapture(dir: string, flows: number, seed: number): Promise<{ capture: string; lastFlowTime: string }> {
+  writeFileSync(join(dir, "policies.yaml"), DEMO_POLICIES);
+  const capture = join(dir, "capture.ndjson");
+  const out = createWriteStream(capture);
+  await writeNdjson(out, { flows, seed, startMs: Date.now() - 3_600_000 });
+  out.end();
+  await finished(out);
+  let lastFlowTime = "";
+  for await (const line of createInterface({ input: createReadStream(capture), crlfDelay: Infinity })) {
+    const time = line === "" ? undefined : (JSON.parse(line) as { flow?: { time?: string } }).flow?.time;
+    if (time !== undefined && time > lastFlowTime) lastFlowTime = time;
+  }
+  return { capture, lastFlowTime };
+}
+
 /** `kills` SIGKILLs of serve at random moments of its read of a `flows`-flow ring. */
-export async function serveKillScenario(options: { readonly flows: number; readonly kills: number; readonly seed: number }): Promise<ServeKillRow> {
+export async function serveKillScenario(options: { readonly flows: number; readonly kills: number; readonly seed: number }): Promise<FaultRow> {
   const name = "SIGKILL of serve mid-stream";
   const dir = mkdtempSync(join(tmpdir(), "faults-serve-kill-"));
   const failures: string[] = [];
   const children: ChildProcessWithoutNullStreams[] = [];
   try {
-    writeFileSync(join(dir, "policies.yaml"), DEMO_POLICIES);
-    const capture = join(dir, "capture.ndjson");
-    const out = createWriteStream(capture);
-    await writeNdjson(out, { flows: options.flows, seed: options.seed, startMs: Date.now() - 3_600_000 });
-    out.end();
-    await finished(out);
-    const lines = readFileSync(capture, "utf8").trimEnd().split("\n");
-    const lastFlowTime = lines.map((l) => (JSON.parse(l) as { flow?: { time?: string } }).flow?.time).filter((t): t is string => t !== undefined).sort().at(-1) ?? "";
+    const { capture, lastFlowTime } = await writeCapture(dir, options.flows, options.seed);
     const replay = cli(["replay", "--file", capture, "--listen", "127.0.0.1:0"]);
     children.push(replay);
     const hubble = (await output(replay, /listening on (\S+)/, 30_000))[1] ?? "";
@@ -153,7 +137,7 @@ export async function serveKillScenario(options: { readonly flows: number; reado
     const reference = join(dir, "clean.db");
     const cleanProblem = await completeRun(dir, hubble, reference, lastFlowTime);
     if (cleanProblem !== undefined) throw new Error(`clean run: ${cleanProblem}`);
-    const want = counts(reference);
+    const want = graphCounts(reference, { integrity: true });
     const end = cursorOf(reference);
 
     const db = join(dir, "killed.db");
@@ -177,8 +161,8 @@ export async function serveKillScenario(options: { readonly flows: number; reado
     const problem = await completeRun(dir, hubble, db, lastFlowTime);
     if (problem !== undefined) failures.push(problem);
     if (stuck > 0) failures.push(`${stuck} of ${options.kills} restarts did not move the stored cursor`);
-    const diff = compareCounts(want, counts(db));
-    if (diff.lost > 0 || diff.countedTwice > 0) failures.push(`final graph: ${diff.lost} lost, ${diff.countedTwice} counted twice`);
+    const diff = compareCounts(want, graphCounts(db, { integrity: true }));
+    if (diff.lost > 0 || diff.countedTwice > 0 || diff.flowCountsDiffering > 0) failures.push(`final graph: ${diff.lost} lost, ${diff.countedTwice} counted twice, ${diff.flowCountsDiffering} edges with other flow counts`);
     return { name, tried: options.kills, survived: options.kills - stuck, lost: diff.lost, countedTwice: diff.countedTwice, failures };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import type { Logger } from "pino";
 import type { FlowReorderOptions } from "../../flows/index.js";
-import { openGraphStore, readCursor, readFileCursor } from "../../graph/index.js";
+import { openGraphStore, readCursor, readFileCursor, readStreamCursor } from "../../graph/index.js";
 import type { GraphStore } from "../../graph/index.js";
 import { eventBatches, readFlowFile } from "../../hubble/index.js";
 import type { HubbleEvent } from "../../hubble/index.js";
 import { ALL_FLOWS, openFlowStream } from "../../hubble/grpc/index.js";
-import { FileProgress, IngestSummary } from "../../ingest/index.js";
+import { FileProgress, IngestSummary, StreamProgress } from "../../ingest/index.js";
 import { persistFlows } from "../../ingest/index.js";
 import type { PersistResult } from "../../ingest/index.js";
 import { startProgress } from "../setup/graph-progress.js";
@@ -91,6 +91,7 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
   let reorderMs = 0;
   let order: FlowReorderOptions | undefined;
   let file: { progress: FileProgress; resuming: boolean } | undefined;
+  let streamed: { progress: StreamProgress; resuming: boolean; connected: () => boolean } | undefined;
   if (source.kind === "file") {
     // A file that is still growing is written in time order by its exporter: a short window.
     order = ctx.raw.follow === true ? { ...FILE_ORDER, latenessMs: 5_000 } : FILE_ORDER;
@@ -120,7 +121,12 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
     // A file read again repeats its order; nodes' flows interleave by up to a few seconds.
     reorderMs = 60_000;
   } else {
-    const cursor = readCursor(ctx.store, source.cursorName);
+    // From before the oldest flow in flight at the last commit (StreamProgress), else after
+    // an older version's time cursor.
+    const storedStream = readStreamCursor(ctx.store, source.cursorName);
+    const progress = new StreamProgress(storedStream);
+    const timeCursor = readCursor(ctx.store, source.cursorName);
+    const since = progress.since ?? timeCursor?.time;
     let refused = 0;
     const stream = openFlowStream({
       onRejected: (p) => {
@@ -130,12 +136,13 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
       address: source.address, ...tlsFromFlags(ctx.raw),
       // From the cursor when there is one; else everything the server still buffers (what
       // `hubble observe --all` asks for), then, with --follow, what comes next.
-      request: { follow: ctx.raw.follow === true, ...(cursor ? { since: cursor.time } : {}), ...(ctx.raw.follow === true && cursor ? {} : { number: ALL_FLOWS }) },
+      request: { follow: ctx.raw.follow === true, ...(since ? { since } : {}), ...(ctx.raw.follow === true && since ? {} : { number: ALL_FLOWS }) },
     });
     ctx.signal.addEventListener("abort", () => { stream.stop(); }, { once: true });
     batches = stream.batches();
     rejected = () => stream.state.rejected + stream.state.undecodable;
-    if (cursor) ctx.log.info({ since: cursor.time }, "resuming after the stored cursor");
+    if (since) ctx.log.info({ since }, "resuming from the stored cursor");
+    streamed = { progress, resuming: storedStream !== undefined, connected: () => stream.state.status === "connected" };
   }
   let persisted: PersistResult | undefined;
   const progress = startProgress(
@@ -146,6 +153,8 @@ async function ingest(source: IngestSource, ctx: IngestContext): Promise<void> {
     await persistFlows(batches, {
       store: ctx.store, source: source.cursorName, reorderMs, order, summary, writer: ctx.writer,
       ...(file ? { file } : {}),
+      // A reconnecting stream is not quiet: its pending connections wait for it.
+      ...(streamed ? { stream: { progress: streamed.progress, resuming: streamed.resuming }, mayIdleFlush: streamed.connected } : {}),
     }, (r) => { persisted = r; });
   } finally {
     progress.stop();

@@ -13,11 +13,12 @@ function state(extra: Partial<FlowStreamState>): FlowStreamState {
 }
 
 /** A watch whose probe answers from a list, with every change recorded. */
-function watchWith(answers: ProbeAnswer[]): { watch: StreamWatch; changes: StreamChange[]; probes: () => number } {
+function watchWith(answers: ProbeAnswer[], quietAfterMs?: number): { watch: StreamWatch; changes: StreamChange[]; probes: () => number } {
   const changes: StreamChange[] = [];
   let probes = 0;
   const watch = new StreamWatch({
     stallAfterMs: 30_000,
+    ...(quietAfterMs === undefined ? {} : { quietAfterMs }),
     probe: () => {
       probes++;
       const answer = answers.shift();
@@ -70,6 +71,35 @@ describe("StreamWatch", () => {
     expect(watch.observe(state({}), 61_000)).toBe("stalled");
     expect(probes()).toBe(3);
     expect(changes).toEqual([{ kind: "stalled", silentMs: 60_000, detail: "the server saw 30 flows meanwhile" }]);
+  });
+
+  it("with quietAfterMs, tells a quiet stream early: two answers without new flows, and not quiet again once messages come", async () => {
+    const { watch, changes } = watchWith([{ kind: "answered", seenFlows: 70 }, { kind: "answered", seenFlows: 70 }, { kind: "answered", seenFlows: 70 }, { kind: "answered", seenFlows: 70 }], 2_000);
+    watch.observe(state({ messagesReceived: 5 }), 0);
+    watch.observe(state({ messagesReceived: 5 }), 2_000); // first probe
+    await settle();
+    expect(watch.quiet).toBe(false);
+    watch.observe(state({ messagesReceived: 5 }), 4_000); // second probe: no new flows
+    await settle();
+    expect(watch.quiet).toBe(true);
+    watch.observe(state({ messagesReceived: 6 }), 5_000);
+    expect(watch.quiet).toBe(false);
+    expect(changes).toEqual([]);
+  });
+
+  it("with quietAfterMs, a frozen or busy server is never quiet, and stalled only after stallAfterMs", async () => {
+    const { watch, changes } = watchWith([{ kind: "answered", seenFlows: 10 }, { kind: "answered", seenFlows: 90 }], 2_000);
+    watch.observe(state({ messagesReceived: 5 }), 0);
+    for (let t = 2_000; t <= 28_000; t += 2_000) {
+      watch.observe(state({ messagesReceived: 5 }), t);
+      await settle();
+      expect(watch.quiet).toBe(false);
+    }
+    expect(changes).toEqual([]);
+    expect(watch.observe(state({ messagesReceived: 5 }), 30_000)).toBe("connected"); // unanswered, silent 30 s
+    await settle();
+    expect(watch.observe(state({ messagesReceived: 5 }), 30_500)).toBe("stalled");
+    expect(watch.quiet).toBe(false);
   });
 
   it("never probes a stream paused by backpressure or not connected", () => {

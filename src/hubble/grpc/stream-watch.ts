@@ -25,8 +25,14 @@ export type StreamChange =
 
 /** Options of a {@link StreamWatch}. */
 export interface StreamWatchOptions {
-  /** Silence (no message while reading) that makes the watch ask the server, in ms. */
+  /** Silence (no message while reading) after which the stream is stalled when the server has traffic or does not answer, in ms. */
   readonly stallAfterMs: number;
+  /**
+   * Silence after which the watch starts asking the server whether the stream is merely
+   * quiet (default `stallAfterMs`); two answers in a row without new `seen_flows` make it
+   * {@link StreamWatch.quiet}.
+   */
+  readonly quietAfterMs?: number;
   /** Asks the server (Hubble's ServerStatus) whether flows are arriving. */
   readonly probe: () => Promise<ProbeAnswer>;
   readonly onChange: (change: StreamChange) => void;
@@ -55,6 +61,7 @@ export class StreamWatch {
   private lastProbeMs = 0;
   /** seen_flows of the previous answer during this silence; undefined before one. */
   private quietSeen: number | undefined;
+  private quietConfirmed = false;
   /** Stalls seen so far. */
   stalls = 0;
   /** Disconnects of a connected stream seen so far. */
@@ -69,6 +76,7 @@ export class StreamWatch {
       this.lastMessages = state.messagesReceived;
       this.lastProgressMs = nowMs;
       this.quietSeen = undefined;
+      this.quietConfirmed = false;
     }
     this.followStatus(state, nowMs);
     if (this.stalledSinceMs !== undefined && (moved || state.status !== "connected")) {
@@ -77,6 +85,15 @@ export class StreamWatch {
     }
     if (state.status === "connected" && this.stalledSinceMs === undefined) this.maybeProbe(nowMs);
     return this.stalledSinceMs === undefined ? state.status : "stalled";
+  }
+
+  /**
+   * True while the stream is connected and silent because the server has nothing to send:
+   * it answered ServerStatus twice during this silence without seeing new flows. A stream
+   * that is reconnecting, frozen (no answer) or stalled is never quiet.
+   */
+  get quiet(): boolean {
+    return this.quietConfirmed && this.lastStatus === "connected" && this.stalledSinceMs === undefined;
   }
 
   /**
@@ -101,9 +118,12 @@ export class StreamWatch {
 
   private maybeProbe(nowMs: number): void {
     const { stallAfterMs } = this.options;
+    const quietAfterMs = Math.min(stallAfterMs, this.options.quietAfterMs ?? stallAfterMs);
     const silentMs = nowMs - this.lastProgressMs;
-    // Ask once the silence reaches stallAfterMs, then again every stallAfterMs / 2 while it lasts.
-    if (this.probing || silentMs < stallAfterMs || nowMs - this.lastProbeMs < stallAfterMs / 2) return;
+    // Ask once the silence reaches quietAfterMs, then again every quietAfterMs (and at least
+    // every stallAfterMs / 2 once it reaches stallAfterMs) while it lasts.
+    const every = silentMs < stallAfterMs ? quietAfterMs : Math.min(quietAfterMs, stallAfterMs / 2);
+    if (this.probing || silentMs < quietAfterMs || nowMs - this.lastProbeMs < every) return;
     this.probing = true;
     this.lastProbeMs = nowMs;
     const messages = this.lastMessages;
@@ -120,11 +140,20 @@ export class StreamWatch {
     let detail: string | undefined;
     if (answer.kind === "answered") {
       if (this.quietSeen !== undefined && answer.seenFlows > this.quietSeen) detail = `the server saw ${answer.seenFlows - this.quietSeen} flows meanwhile`;
-      else this.quietSeen = answer.seenFlows;
+      else {
+        if (this.quietSeen !== undefined) this.quietConfirmed = true;
+        this.quietSeen = answer.seenFlows;
+      }
     } else {
       detail = `the server does not answer ServerStatus (${answer.detail})`;
     }
     if (detail === undefined) return;
+    this.quietConfirmed = false;
+    // Before --stall-after, a sign of trouble only keeps the stream from counting as quiet.
+    if (silentMs < this.options.stallAfterMs) {
+      if (answer.kind === "answered") this.quietSeen = answer.seenFlows;
+      return;
+    }
     this.stalls++;
     this.stalledSinceMs = this.lastProgressMs + silentMs;
     this.options.onChange({ kind: "stalled", silentMs, detail });
