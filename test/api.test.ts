@@ -97,17 +97,29 @@ interface StatusBody {
   readonly stream: { readonly status: string };
 }
 
+/**
+ * The daemon stores the connections still merging at the end of the stream once Hubble's
+ * ServerStatus has confirmed the stream quiet (two answers 2 s apart, asked from 2 s of
+ * silence), so every flow is stored when the counts have stood still longer than that.
+ */
+const QUIET_FLUSH_MS = 7_000;
+
 /** Waits until every flow is stored and an audit ran after that (the API then answers on all of it). */
 async function settled(api: string, token: string | undefined): Promise<StatusBody> {
   let stableSince: number | undefined;
+  let stableAt = -1;
   let last: StatusBody | undefined;
   for (let i = 0; i < 480; i++) {
     const status = (await json(`${api}/status`, token)) as unknown as StatusBody; // shape checked by the OpenAPI test
     last = status;
     const { flows, connections, storedConnections } = status.ingest;
     if (flows === SERVED && connections > 0 && storedConnections === connections) {
-      stableSince ??= Date.now();
-      if (status.audit.lastRunAt !== null && Date.parse(status.audit.lastRunAt) > stableSince) return status;
+      if (connections !== stableAt) {
+        stableAt = connections;
+        stableSince = Date.now();
+      }
+      const since = stableSince ?? Date.now();
+      if (Date.now() - since >= QUIET_FLUSH_MS && status.audit.lastRunAt !== null && Date.parse(status.audit.lastRunAt) > since + QUIET_FLUSH_MS) return status;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
