@@ -102,6 +102,18 @@ describe("StreamWatch", () => {
     expect(watch.quiet).toBe(false);
   });
 
+  it("with a server without ServerStatus, takes silence alone for quiet and never calls the stream stalled", async () => {
+    const { watch, changes } = watchWith([{ kind: "unsupported" }, { kind: "unsupported" }, { kind: "unsupported" }], 2_000);
+    watch.observe(state({ messagesReceived: 1 }), 0);
+    watch.observe(state({ messagesReceived: 1 }), 2_000);
+    await settle();
+    expect(watch.quiet).toBe(true);
+    watch.observe(state({ messagesReceived: 1 }), 30_000);
+    await settle();
+    expect(watch.observe(state({ messagesReceived: 1 }), 31_000)).toBe("connected");
+    expect(changes).toEqual([]);
+  });
+
   it("never probes a stream paused by backpressure or not connected", () => {
     const { watch, probes } = watchWith([]);
     for (let t = 0; t <= 120_000; t += 10_000) watch.observe(state({ paused: true }), t);

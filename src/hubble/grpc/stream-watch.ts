@@ -10,6 +10,8 @@ export type StreamHealth = FlowStreamStatus | "stalled";
  */
 export type ProbeAnswer =
   | { readonly kind: "answered"; readonly seenFlows: number }
+  /** The server does not implement ServerStatus: silence alone decides (quiet, never stalled). */
+  | { readonly kind: "unsupported" }
   | { readonly kind: "unanswered"; readonly detail: string };
 
 /** One change of health worth a log line. */
@@ -137,6 +139,10 @@ export class StreamWatch {
     this.probing = false;
     // A message or a status change while the probe ran: the stream is not silent any more.
     if (this.lastMessages !== messagesAtProbe || this.lastStatus !== "connected") return;
+    if (answer.kind === "unsupported") {
+      this.quietConfirmed = true;
+      return;
+    }
     let detail: string | undefined;
     if (answer.kind === "answered") {
       if (this.quietSeen !== undefined && answer.seenFlows > this.quietSeen) detail = `the server saw ${answer.seenFlows - this.quietSeen} flows meanwhile`;
