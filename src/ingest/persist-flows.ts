@@ -106,7 +106,11 @@ export async function persistFlows(
   // A file or stream read from its stored cursor is deduplicated by record or flow key
   // (FileProgress, StreamProgress), not by time.
   const resuming = file?.resuming === true || stream?.resuming === true;
-  const filter = new ResumeFilter(resuming ? undefined : readCursor(options.store, options.source), { reorderMs: options.reorderMs });
+  const stored = readCursor(options.store, options.source);
+  const filter = new ResumeFilter(resuming ? undefined : stored, { reorderMs: options.reorderMs });
+  // Flows read again to rebuild the tracker's state are older than the stored time cursor,
+  // which (shown as the committed flow time) never moves back.
+  const storedMs = stored === undefined ? Number.NEGATIVE_INFINITY : toMillis(stored.time);
   const writer = new GraphWriter(options.store, { ...options.writer, source: options.source }).start();
   const resolver = new IdentityResolver();
   const result: PersistResult = { writer, skipped: () => filter.skipped + (file?.progress.skipped ?? 0) + (stream?.progress.skipped ?? 0), identities: () => resolver.stats };
@@ -120,7 +124,7 @@ export async function persistFlows(
     : stream ? { intervalMs: STREAM_HANDOVER_MS, take: () => stream.progress.handover(writer, tracker) } : undefined;
   try {
     await runIngestLoop(resumableBatches(input, writer, filter), {
-      tracker, ...(reorder === undefined ? {} : { reorder }), onTracked: (flow) => { writer.advanceCursor(cursorOf(flow)); },
+      tracker, ...(reorder === undefined ? {} : { reorder }), onTracked: (flow) => { if (toMillis(flow.time) >= storedMs) writer.advanceCursor(cursorOf(flow)); },
       sink: options.observer ? teeSink(writer, options.observer) : writer, ...(options.summary ? { summary: options.summary } : {}),
       ...(handover ? { handover } : {}), ...(options.mayIdleFlush ? { mayIdleFlush: options.mayIdleFlush } : {}),
     });
