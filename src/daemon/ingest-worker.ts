@@ -61,9 +61,8 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
     return;
   }
   const metrics = createMetrics({ defaultMetrics: false });
-  const retention = config.retentionMs > 0
-    ? new RetentionRunner(store, { retentionMs: config.retentionMs, onError: (err) => { log.error({ err }, "retention failed"); } }).start()
-    : undefined;
+  // Runs with retention 0 too: it rolls minute buckets past the minute-resolution period up into hours.
+  const retention = new RetentionRunner(store, { retentionMs: config.retentionMs, onError: (err) => { log.error({ err }, "retention failed"); } }).start();
   // Resume where the stored graph stops (flows already stored are skipped, not recounted);
   // a fresh graph starts with what the server still buffers, not at the stream's tail.
   const cursor = readCursor(store, config.source);
@@ -134,7 +133,7 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
   } finally {
     clearInterval(reporter);
     clearInterval(rebalancer);
-    retention?.stop();
+    retention.stop();
     tick();
     store.close();
   }
