@@ -12,6 +12,12 @@ export interface RetentionOptions {
    * are rolled up into hour buckets, and windows over them are answered by the hour.
    */
   readonly minuteResolutionMs?: number;
+  /**
+   * Look for minute rows to roll up from this time on only (ms); undefined: from the start.
+   * The daemon's runner scans everything once, then only what became old since its last run,
+   * so a step does not read every hour row of the retained history again.
+   */
+  readonly rollUpFromMs?: number;
   /** Edges (with their buckets) or other rows per transaction (default 500). */
   readonly limit?: number;
 }
@@ -62,7 +68,7 @@ const STEPS: readonly string[] = [
 // roll-up), then the minute rows go. Counts add up; first_seen/last_seen are the minimum and
 // maximum, so the hour row says what its minutes said.
 const ROLLUP = {
-  edges: `SELECT DISTINCT edge_id FROM edge_buckets WHERE bucket < @before AND span < ${HOUR_MS} LIMIT @limit`,
+  edges: `SELECT DISTINCT edge_id FROM edge_buckets WHERE bucket >= @from AND bucket < @before AND span < ${HOUR_MS} LIMIT @limit`,
   buckets: `INSERT INTO edge_buckets (edge_id, bucket, span, kind, verdict, drop_reason, egress, ingress, count, events, first_seen, last_seen)
       SELECT edge_id, bucket - bucket % ${HOUR_MS}, ${HOUR_MS}, kind, verdict, drop_reason, egress, ingress, sum(count), sum(events), min(first_seen), max(last_seen)
       FROM edge_buckets WHERE edge_id IN (SELECT value FROM json_each(@edges)) AND bucket < @before AND span < ${HOUR_MS}
@@ -83,15 +89,19 @@ const ROLLUP = {
   variantsDelete: `DELETE FROM edge_variants WHERE edge_id IN (SELECT value FROM json_each(@edges)) AND bucket < @before AND span < ${HOUR_MS}`,
   // Lost events: one row per node, source and minute, few enough to roll up at once.
   lost: `INSERT INTO lost_events (node, source, bucket, span, count)
-      SELECT node, source, bucket - bucket % ${HOUR_MS}, ${HOUR_MS}, sum(count) FROM lost_events WHERE bucket < @before AND span < ${HOUR_MS}
+      SELECT node, source, bucket - bucket % ${HOUR_MS}, ${HOUR_MS}, sum(count) FROM lost_events WHERE bucket >= @from AND bucket < @before AND span < ${HOUR_MS}
       GROUP BY node, source, bucket - bucket % ${HOUR_MS}
     ON CONFLICT (node, source, bucket, span) DO UPDATE SET count = count + excluded.count`,
-  lostDelete: `DELETE FROM lost_events WHERE bucket < @before AND span < ${HOUR_MS}`,
+  lostDelete: `DELETE FROM lost_events WHERE bucket >= @from AND bucket < @before AND span < ${HOUR_MS}`,
 } as const;
 
-/** Rolls up the minute rows of at most `limit` edges (and all lost-event minutes) before `before`; returns the rows removed. */
-function rollUp(db: Database.Database, before: number, limit: number): number {
-  const edges = JSON.stringify(db.prepare(ROLLUP.edges).pluck().all({ before, limit }));
+/**
+ * Rolls up every minute row before `before` of at most `limit` edges that have one in
+ * [from, before), and the lost-event minutes of [from, before); returns the rows removed.
+ */
+function rollUp(db: Database.Database, range: { readonly from: number; readonly before: number }, limit: number): number {
+  const { from, before } = range;
+  const edges = JSON.stringify(db.prepare(ROLLUP.edges).pluck().all({ from, before, limit }));
   let removed = 0;
   if (edges !== "[]") {
     db.prepare(ROLLUP.buckets).run({ before, edges });
@@ -99,8 +109,14 @@ function rollUp(db: Database.Database, before: number, limit: number): number {
     db.prepare(ROLLUP.variants).run({ before, edges });
     removed += db.prepare(ROLLUP.variantsDelete).run({ before, edges }).changes;
   }
-  db.prepare(ROLLUP.lost).run({ before });
-  return removed + db.prepare(ROLLUP.lostDelete).run({ before }).changes;
+  db.prepare(ROLLUP.lost).run({ from, before });
+  return removed + db.prepare(ROLLUP.lostDelete).run({ from, before }).changes;
+}
+
+/** Start of the earliest hour whose minutes are kept at `nowMs`: whole hours before it are rolled up. */
+export function rollUpBefore(nowMs: number, options: Pick<RetentionOptions, "minuteResolutionMs">): number {
+  // Whole hours only: an hour that is partly within the period keeps its minutes.
+  return Math.floor((nowMs - (options.minuteResolutionMs ?? MINUTE_RESOLUTION_MS)) / HOUR_MS) * HOUR_MS;
 }
 
 /**
@@ -114,10 +130,9 @@ function rollUp(db: Database.Database, before: number, limit: number): number {
 export function retentionStep(store: GraphStore, nowMs: number, options: RetentionOptions): number {
   const db = dbOf(store);
   const limit = Math.max(1, Math.floor(options.limit ?? 500));
-  // Whole hours only: an hour that is partly within the period keeps its minutes.
-  const before = Math.floor((nowMs - (options.minuteResolutionMs ?? MINUTE_RESOLUTION_MS)) / HOUR_MS) * HOUR_MS;
+  const range = { from: options.rollUpFromMs ?? Number.MIN_SAFE_INTEGER, before: rollUpBefore(nowMs, options) };
   return db.transaction(() => {
-    const rolled = rollUp(db, before, limit);
+    const rolled = rollUp(db, range, limit);
     if (rolled > 0 || options.retentionMs <= 0) return rolled;
     const cutoff = Math.floor(nowMs - options.retentionMs);
     for (const sql of STEPS) {
@@ -149,8 +164,10 @@ export class RetentionRunner {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = false;
-  /** Rows deleted so far. */
+  /** Rows deleted (or rolled up) so far. */
   deleted = 0;
+  // Where the next run looks for minute rows from: undefined until a run has scanned everything.
+  private rollUpFromMs: number | undefined;
 
   constructor(
     private readonly store: GraphStore,
@@ -177,13 +194,16 @@ export class RetentionRunner {
     let total = 0;
     try {
       const now = (this.options.now ?? Date.now)();
+      const options = this.rollUpFromMs === undefined ? this.options : { ...this.options, rollUpFromMs: this.rollUpFromMs };
       for (;;) {
-        if (this.stopped) break;
-        const deleted = retentionStep(this.store, now, this.options);
+        if (this.stopped) return total;
+        const deleted = retentionStep(this.store, now, options);
         if (deleted === 0) break;
         total += deleted;
         await new Promise((resolve) => setImmediate(resolve));
       }
+      // Done up to this run's bound; an hour's margin takes in minutes written late into it.
+      this.rollUpFromMs = rollUpBefore(now, this.options) - HOUR_MS;
     } catch (err) {
       this.options.onError?.(err);
     } finally {

@@ -3,7 +3,7 @@ import { endpointVariant } from "../flows/index.js";
 import type { FlowCount } from "../flows/index.js";
 import { GraphWriter } from "./graph-writer.js";
 import { queryGraph } from "./graph-query.js";
-import { runRetention } from "./retention.js";
+import { RetentionRunner, runRetention } from "./retention.js";
 import { dbOf, openGraphStore } from "./store.js";
 import type { GraphStore } from "./store.js";
 import { graphTotals } from "./summary-queries.js";
@@ -131,6 +131,25 @@ describe("hour rows", () => {
     runRetention(store, at(25, 30), { retentionMs: 0 });
     expect([rows("edge_buckets", HOUR), rows("edge_buckets", MINUTE)]).toEqual([1, 2]);
     expect(edgeOf(store, { sinceMs: T0, untilMs: at(1, 0) })).toMatchObject({ connections: 7, flows: 7 });
+  });
+
+  it("rolls up in the daemon's runner with retention 0, then looks only at hours that became old since", async () => {
+    const store = graphOf(TIMES);
+    let now = at(25, 30);
+    const runner = new RetentionRunner(store, { retentionMs: 0, now: () => now });
+    expect(await runner.runOnce()).toBe(10);
+    const minutes = (): unknown => dbOf(store).prepare("SELECT count(*) FROM edge_buckets WHERE span = ?").pluck().get(MINUTE);
+    expect(minutes()).toBe(2);
+    // A late minute of an edge with no minute newer than the last run's bound is left to the
+    // next start (it stays exact); the hour that became old since the last run is rolled up.
+    const writer = new GraphWriter(store);
+    void writer.accept([connection(at(0, 5) - 2 * 86_400_000, web, workload("shop", "db"))]);
+    writer.close();
+    now = at(26, 30);
+    expect(await runner.runOnce()).toBe(4);
+    expect(minutes()).toBe(1);
+    expect(runRetention(store, now, { retentionMs: 0 })).toBe(1);
+    expect(edgeOf(store, { sinceMs: T0, untilMs: at(2, 0) })).toMatchObject({ connections: 8, flows: 8 });
   });
 
   it("rolls lost events up and deletes hours past retention with their flow counts", () => {
