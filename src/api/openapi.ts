@@ -43,7 +43,16 @@ const errors = (...statuses: readonly number[]): Record<string, Schema> => {
   };
   return Object.fromEntries(statuses.map((s) => [String(s), json(ref("Error"), text[s] ?? "error")]));
 };
-const window = { type: "object", required: ["since", "until"], properties: { since: { type: "string", format: "date-time" }, until: { type: "string", format: "date-time" } } };
+// The window the answer covers: the one asked for, or wider where the graph's buckets reach
+// across a bound (a minute at each end; an hour over hour-resolution data), then with a note.
+const window = {
+  type: "object", required: ["since", "until"],
+  description: "the window the answer's counts cover: the one asked for, or wider (whole minutes, or whole hours over hour-resolution data) with a note saying why",
+  properties: {
+    since: { type: "string", format: "date-time" }, until: { type: "string", format: "date-time" },
+    note: { type: "string", description: "present when the window is wider than asked: which bounds moved, from what to what, and why" },
+  },
+};
 const page = (item: Schema): Schema => ({
   type: "object",
   required: ["total", "offset", "limit", "items"],

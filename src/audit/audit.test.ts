@@ -77,4 +77,16 @@ describe("audit of the shop scenario", () => {
     expect(table).toContain("over-permission:");
     expect(table).toMatch(/^high\s+would-be-drop\s+open\s+open\/Deployment\/api ingress/m);
   });
+
+  it("states the graph's window, and why it is wider than asked when it is", () => {
+    const exact = auditToTable(report()).split("\n")[1];
+    expect(exact).toMatch(/^\d+ policies with/);
+    const note = "widened since 2026-01-01T00:30:00.000Z to 2026-01-01T00:00:00.000Z: the graph holds traffic there by the hour";
+    const widened = auditGraph({ graph: { ...SHOP_WINDOW, window: { ...SHOP_WINDOW.window, note } }, view: viewOf(SHOP_POLICIES), nowMs: T0 + DAY });
+    expect(widened.window.note).toBe(note);
+    expect(auditToTable(widened).split("\n")[1]).toBe(`window ${note}`);
+    expect((JSON.parse(auditToJson(widened)) as { window: unknown }).window).toEqual({
+      since: new Date(SHOP_WINDOW.window.sinceMs).toISOString(), until: new Date(SHOP_WINDOW.window.untilMs).toISOString(), note,
+    });
+  });
 });

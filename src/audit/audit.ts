@@ -1,4 +1,4 @@
-import type { ObservedGraph, TimeWindow } from "../graph/index.js";
+import type { EffectiveWindow, ObservedGraph } from "../graph/index.js";
 import type { SemanticsName } from "../policy/index.js";
 import { assessEdges } from "./assess.js";
 import { dropsOf } from "./drops.js";
@@ -53,7 +53,8 @@ export interface AuditSummary {
 /** The audit of one window against one policy model. */
 export interface AuditReport {
   readonly generatedAtMs: number;
-  readonly window: TimeWindow;
+  /** The window the graph's counts cover (wider than asked, with a note, where buckets reached across it). */
+  readonly window: EffectiveWindow;
   readonly semantics: SemanticsName;
   /** `undefined`: the whole cluster. */
   readonly namespace: string | undefined;

@@ -45,6 +45,7 @@ export function auditToTable(report: AuditReport): string {
   const s = report.summary;
   const lines = [
     `window ${iso(report.window.sinceMs)} to ${iso(report.window.untilMs)}, semantics ${report.semantics}${report.namespace === undefined ? "" : `, namespace ${report.namespace}`}`,
+    ...(report.window.note === undefined ? [] : [`window ${report.window.note}`]),
     `${report.policies} policies with ${report.allowRules} allow rules; ${s.edges} edges, ${s.connections} connections observed`,
     `would be dropped under default-deny: ${s.wouldBeDropped} connections; dropped by policy: ${s.policyDropped}; dropped by infrastructure: ${s.infrastructureDropped}`,
     ...(s.unknownDirection > 0 ? [`records of unknown direction (request or reply?), not counted as connections: ${s.unknownDirection}`] : []),

@@ -64,9 +64,8 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
     return;
   }
   const metrics = createMetrics({ defaultMetrics: false });
-  const retention = config.retentionMs > 0
-    ? new RetentionRunner(store, { retentionMs: config.retentionMs, onError: (err) => { log.error({ err }, "retention failed"); } }).start()
-    : undefined;
+  // Runs with retention 0 too: it rolls minute buckets past the minute-resolution period up into hours.
+  const retention = new RetentionRunner(store, { retentionMs: config.retentionMs, onError: (err) => { log.error({ err }, "retention failed"); } }).start();
   // Resume where the stored graph stops: from before the oldest flow still in flight at the
   // last commit, so the tracker rebuilds its state, with what was stored not counted again
   // (StreamProgress); a graph of an older version has only a time cursor, resumed after it.
@@ -145,7 +144,7 @@ export async function runIngestThread(config: IngestThreadConfig, port: MessageP
   } finally {
     clearInterval(reporter);
     clearInterval(rebalancer);
-    retention?.stop();
+    retention.stop();
     tick();
     store.close();
   }

@@ -43,7 +43,13 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 /** How a counted flow fared: forwarded or redirected L3/L4, HTTP or DNS request record, AUDIT or DROPPED. */
 export type TallyClass = "forwarded" | "l7" | "audited" | "dropped";
 
-/** Request-direction flows of one (source, destination, protocol, port, end variants, hour). */
+/**
+ * Length of the time buckets flows are counted in: a minute, the graph's finest resolution,
+ * so that the counts of a window cut where the window's connection counts are cut.
+ */
+export const FLOW_COUNT_BUCKET_MS = 60_000;
+
+/** Request-direction flows of one (source, destination, protocol, port, end variants, minute). */
 export interface FlowCount {
   readonly source: Identity;
   readonly destination: Identity;
@@ -51,8 +57,8 @@ export interface FlowCount {
   readonly port: number;
   readonly sourceVariant: EndpointVariant;
   readonly destinationVariant: EndpointVariant;
-  /** Start of the hour of the flows. */
-  readonly hourMs: number;
+  /** Start of the minute of the flows (see {@link FLOW_COUNT_BUCKET_MS}). */
+  readonly bucketMs: number;
   /** FORWARDED or REDIRECTED flows that are not HTTP/DNS request records. */
   forwarded: number;
   /** FORWARDED or REDIRECTED HTTP and DNS request records. */
@@ -62,8 +68,6 @@ export interface FlowCount {
   firstMs: number;
   lastMs: number;
 }
-
-const HOUR_MS = 3_600_000;
 
 /** The class a request-direction flow is counted in; undefined for verdicts not counted (ERROR, TRACED, ...). */
 export function tallyClassOf(flow: Flow): TallyClass | undefined {
@@ -113,14 +117,14 @@ export class FlowTally {
 
   /**
    * Counts one more flow on the count a slot from {@link add} points at, when the flow has
-   * the end variants and hour of the flow that made it and the count is still held: the
+   * the end variants and minute of the flow that made it and the count is still held: the
    * cheap path for the later packets of a connection (no key to build). False: use add.
    */
   bump(slot: TallySlot, flow: Flow, klass: TallyClass): boolean {
     const c = slot.count;
     if (c.forgotten || !flow.source || !flow.destination) return false;
     const at = toMillis(flow.time);
-    if (at < c.hourMs || at >= c.hourMs + HOUR_MS) return false;
+    if (at < c.bucketMs || at >= c.bucketMs + FLOW_COUNT_BUCKET_MS) return false;
     // The same variants make the same count (the other observation point of a packet
     // reports other endpoint objects with the same labels).
     if (this.variant(flow.source, flow.ip?.source ?? "", flow.sourceNames) !== slot.source) return false;
@@ -136,15 +140,15 @@ export class FlowTally {
   add(flow: Flow, ends: { readonly source: Identity; readonly destination: Identity; readonly protocol: ConnectionProtocol; readonly port: number }, klass: TallyClass): TallySlot | undefined {
     if (!flow.source || !flow.destination) return undefined;
     const at = toMillis(flow.time);
-    const hourMs = Math.floor(at / HOUR_MS) * HOUR_MS;
+    const bucketMs = Math.floor(at / FLOW_COUNT_BUCKET_MS) * FLOW_COUNT_BUCKET_MS;
     const source = this.variant(flow.source, flow.ip?.source ?? "", flow.sourceNames);
     const destination = this.variant(flow.destination, flow.ip?.destination ?? "", flow.destinationNames);
-    const key = [ends.source.key, source.id, ends.destination.key, destination.id, ends.protocol, ends.port, hourMs].join("|");
+    const key = [ends.source.key, source.id, ends.destination.key, destination.id, ends.protocol, ends.port, bucketMs].join("|");
     let count = this.counts.get(key);
     if (count === undefined) {
       count = {
         source: ends.source, destination: ends.destination, protocol: ends.protocol, port: ends.port,
-        sourceVariant: source.variant, destinationVariant: destination.variant, hourMs,
+        sourceVariant: source.variant, destinationVariant: destination.variant, bucketMs,
         forwarded: 0, l7: 0, audited: 0, dropped: 0, firstMs: at, lastMs: at, lastTake: this.takes, dirty: false, forgotten: false,
       };
       this.counts.set(key, count);
@@ -163,7 +167,7 @@ export class FlowTally {
     for (const c of this.dirty) {
       out.push({
         source: c.source, destination: c.destination, protocol: c.protocol, port: c.port, sourceVariant: c.sourceVariant, destinationVariant: c.destinationVariant,
-        hourMs: c.hourMs, forwarded: c.forwarded, l7: c.l7, audited: c.audited, dropped: c.dropped, firstMs: c.firstMs, lastMs: c.lastMs,
+        bucketMs: c.bucketMs, forwarded: c.forwarded, l7: c.l7, audited: c.audited, dropped: c.dropped, firstMs: c.firstMs, lastMs: c.lastMs,
       });
       c.forwarded = 0;
       c.l7 = 0;

@@ -34,7 +34,7 @@ export { reportedDirection } from "./flow-direction.js";
 export type { FlowDirection } from "./flow-direction.js";
 export { FlowSettler } from "./flow-settler.js";
 export type { FlowSettlerOptions, SettledBy, SettledFlow, SettlerStats } from "./flow-settler.js";
-export { FlowTally, endpointVariant, sameVariant, tallyClassOf } from "./flow-tally.js";
+export { FLOW_COUNT_BUCKET_MS, FlowTally, endpointVariant, sameVariant, tallyClassOf } from "./flow-tally.js";
 export type { EndpointVariant, FlowCount, TallyClass } from "./flow-tally.js";
 export { fiveTuple } from "./five-tuple.js";
 export { isManaged, isWorldLabelled } from "./endpoint-kind.js";

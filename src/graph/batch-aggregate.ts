@@ -1,9 +1,16 @@
-import { hasQuery, sameVariant, toMillis } from "../flows/index.js";
+import { FLOW_COUNT_BUCKET_MS, hasQuery, sameVariant, toMillis } from "../flows/index.js";
 import type { Connection, EndpointVariant, FlowCount, Identity, SideVerdict } from "../flows/index.js";
 import { dnsNameOf, methodOf, pathTemplate } from "./path-template.js";
 
-/** Length of a time bucket: windows are answered with hourly resolution. */
-export const BUCKET_MS = 3_600_000;
+/**
+ * Length of the buckets ingestion writes: a minute, so a window is answered to the minute.
+ * The flow counts per end variant use the same buckets (the tally's), so that the replay of
+ * a window counts the flows of the same minutes as the window's connections.
+ */
+export const MINUTE_MS = FLOW_COUNT_BUCKET_MS;
+
+/** Length of the buckets minute rows are rolled up into (and of every row of graphs before version 4). */
+export const HOUR_MS = 3_600_000;
 
 /** Distinct HTTP (method, path template) plus DNS names kept per edge; the rest are pooled. */
 export const MAX_L7_PER_EDGE = 64;
@@ -11,9 +18,9 @@ export const MAX_L7_PER_EDGE = 64;
 /** The row that takes L7 detail beyond {@link MAX_L7_PER_EDGE}. */
 export const L7_OVERFLOW = "<other>";
 
-/** Start of the hour that contains `ms`. */
+/** Start of the minute that contains `ms`. */
 export function bucketOf(ms: number): number {
-  return Math.floor(ms / BUCKET_MS) * BUCKET_MS;
+  return Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 }
 
 // "VERDICT/source" texts already built, by verdict then source: a handful of combinations
@@ -63,7 +70,7 @@ export interface DnsAgg extends SeenAgg {
   passed: number;
 }
 
-/** One edge's flows with one pair of end variants in one hour. */
+/** One edge's flows with one pair of end variants in one minute. */
 export interface VariantAgg {
   readonly bucket: number;
   readonly source: EndpointVariant;
@@ -91,13 +98,13 @@ export interface EdgeAgg {
   readonly port: number;
   first: number;
   last: number;
-  /** One entry per (hour, kind, verdict, drop reason, egress, ingress). */
+  /** One entry per (minute, kind, verdict, drop reason, egress, ingress). */
   readonly buckets: BucketAgg[];
   /** By "METHOD path template"; undefined until the edge carries an HTTP request. */
   http: Map<string, HttpAgg> | undefined;
   /** By DNS name; undefined until the edge carries a DNS request. */
   dns: Map<string, DnsAgg> | undefined;
-  /** Flow counts per end variants and hour; undefined until the edge has any. */
+  /** Flow counts per end variants and minute; undefined until the edge has any. */
   variants: VariantAgg[] | undefined;
   /** The latest connection per verdict, for explanations (new/request preferred over existing). */
   readonly samples: Connection[];
@@ -135,7 +142,7 @@ function passedOf(verdict: string): number {
 }
 
 /**
- * Connections of one flush interval, aggregated by identity, edge, hour bucket and L7 key.
+ * Connections of one flush interval, aggregated by identity, edge, minute bucket and L7 key.
  * Memory is bounded by the number of distinct keys (`keys`), not by the number of
  * connections: the writer flushes when `keys` reaches its limit.
  */
@@ -225,17 +232,17 @@ export class BatchAggregate {
       const variants = (edge.variants ??= []);
       let hit: VariantAgg | undefined;
       for (const v of variants) {
-        if (v.bucket === f.hourMs && sameVariant(v.source, f.sourceVariant) && sameVariant(v.destination, f.destinationVariant)) {
+        if (v.bucket === f.bucketMs && sameVariant(v.source, f.sourceVariant) && sameVariant(v.destination, f.destinationVariant)) {
           hit = v;
           break;
         }
       }
       if (!hit) {
-        hit = { bucket: f.hourMs, source: f.sourceVariant, destination: f.destinationVariant, forwarded: 0, l7: 0, audited: 0, dropped: 0, first, last };
+        hit = { bucket: f.bucketMs, source: f.sourceVariant, destination: f.destinationVariant, forwarded: 0, l7: 0, audited: 0, dropped: 0, first, last };
         variants.push(hit);
         this.keys++;
       }
-      this.markHour(edge, f.hourMs, first, last);
+      this.markBucket(edge, f.bucketMs, first, last);
       hit.forwarded += f.forwarded;
       hit.l7 += f.l7;
       hit.audited += f.audited;
@@ -246,13 +253,13 @@ export class BatchAggregate {
   }
 
   /**
-   * Gives an hour that holds flow counts of an edge a row among its outcome rows too: an
-   * existing-connection row of count 0 when the hour has none. The later packets of a
-   * connection opened in an earlier hour, or the same 5-tuple seen on another node with
+   * Gives a minute that holds flow counts of an edge a row among its outcome rows too: an
+   * existing-connection row of count 0 when the minute has none. The later packets of a
+   * connection opened in an earlier minute, or the same 5-tuple seen on another node with
    * another identity (a host's leg that arrives as remote-node), count per variant only;
-   * the marker is what lets the window's query, its totals and retention find that hour.
+   * the marker is what lets the window's query, its totals, roll-up and retention find that minute.
    */
-  private markHour(edge: EdgeAgg, bucket: number, first: number, last: number): void {
+  private markBucket(edge: EdgeAgg, bucket: number, first: number, last: number): void {
     for (const b of edge.buckets) {
       if (b.bucket !== bucket) continue;
       if (b.count === 0) {

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { formatTimestamp } from "../flows/index.js";
 import type { Connection, EndpointVariant, Identity } from "../flows/index.js";
-import { BUCKET_MS, L7_OVERFLOW, MAX_L7_PER_EDGE } from "./batch-aggregate.js";
+import { HOUR_MS, L7_OVERFLOW, MAX_L7_PER_EDGE, MINUTE_MS } from "./batch-aggregate.js";
 import type { BatchAggregate, EdgeAgg } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
 import { FILE_CURSOR_SQL, fileCursorParams } from "./cursor-file.js";
@@ -39,9 +39,10 @@ const SQL = {
     ON CONFLICT (source_id, destination_id, protocol, port) DO UPDATE SET
       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
     RETURNING id, l7_variants`,
-  bucket: `INSERT INTO edge_buckets (edge_id, bucket, kind, verdict, drop_reason, egress, ingress, count, events, first_seen, last_seen)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (edge_id, bucket, kind, verdict, drop_reason, egress, ingress) DO UPDATE SET
+  // Ingestion writes minute rows only (span = MINUTE_MS); hour rows come from roll-up.
+  bucket: `INSERT INTO edge_buckets (edge_id, bucket, span, kind, verdict, drop_reason, egress, ingress, count, events, first_seen, last_seen)
+    VALUES (?, ?, ${MINUTE_MS}, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (edge_id, bucket, span, kind, verdict, drop_reason, egress, ingress) DO UPDATE SET
       count = count + excluded.count, events = events + excluded.events,
       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
   httpUpdate: `UPDATE edge_http SET count = count + ?, passed = passed + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
@@ -56,15 +57,15 @@ const SQL = {
       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
   variant: `INSERT INTO variants (text, last_seen) VALUES (?, ?)
     ON CONFLICT (text) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen) RETURNING id`,
-  edgeVariant: `INSERT INTO edge_variants (edge_id, bucket, source_variant, destination_variant, forwarded, l7, audited, dropped, first_seen, last_seen)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (edge_id, bucket, source_variant, destination_variant) DO UPDATE SET
+  edgeVariant: `INSERT INTO edge_variants (edge_id, bucket, span, source_variant, destination_variant, forwarded, l7, audited, dropped, first_seen, last_seen)
+    VALUES (?, ?, ${MINUTE_MS}, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (edge_id, bucket, span, source_variant, destination_variant) DO UPDATE SET
       forwarded = forwarded + excluded.forwarded, l7 = l7 + excluded.l7, audited = audited + excluded.audited, dropped = dropped + excluded.dropped,
       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
   variants: `UPDATE edges SET l7_variants = ? WHERE id = ?`,
   sample: `INSERT OR REPLACE INTO edge_samples (edge_id, verdict, slot, time, connection) VALUES (?, ?, ?, ?, ?)`,
-  lost: `INSERT INTO lost_events (node, source, bucket, count) VALUES (?, ?, ?, ?)
-    ON CONFLICT (node, source, bucket) DO UPDATE SET count = count + excluded.count`,
+  lost: `INSERT INTO lost_events (node, source, bucket, span, count) VALUES (?, ?, ?, ${MINUTE_MS}, ?)
+    ON CONFLICT (node, source, bucket, span) DO UPDATE SET count = count + excluded.count`,
   cursor: `INSERT INTO ingest_cursors (source, seconds, nanos, flow_key, updated_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (source) DO UPDATE SET seconds = excluded.seconds, nanos = excluded.nanos,
       flow_key = excluded.flow_key, updated_at = excluded.updated_at`,
@@ -192,7 +193,7 @@ export class BatchFlusher {
 
   /** The row id of a variant, raising its last_seen once a day (retention drops variants no longer seen, in days). */
   private variantId(variant: EndpointVariant, last: number): number {
-    const hour = Math.floor(last / (24 * BUCKET_MS));
+    const hour = Math.floor(last / (24 * HOUR_MS));
     const known = this.variantObjects.get(variant);
     if (known !== undefined && known.hour >= hour) return known.id;
     const id = Number(this.statements.variant.pluck().get(variant.text, last));
@@ -229,7 +230,7 @@ export class BatchFlusher {
     rows += (edge.http?.size ?? 0) + (edge.dns?.size ?? 0);
     for (const c of edge.samples) {
       const at = Math.floor(c.time.seconds * 1000);
-      const hour = Math.floor(at / BUCKET_MS);
+      const hour = Math.floor(at / HOUR_MS);
       const slot = sampleSlotKey(id, c.verdict);
       if (slot !== undefined) {
         const written = this.sampled.get(slot);

@@ -1,13 +1,14 @@
 import type Database from "better-sqlite3";
 import { identityProblem } from "../flows/index.js";
 import type { ConnectionKind, ConnectionProtocol } from "../flows/index.js";
-import { BUCKET_MS } from "./batch-aggregate.js";
 import { variantFromText } from "./variant-text.js";
 import type { DnsSeen, EdgeVariant, GraphFilter, HttpSeen, ObservedEdge, ObservedGraph, ObservedIdentity, SideCount, SkippedIdentity } from "./graph-types.js";
 import { IDENTITY_COLUMNS, identityFromRow } from "./identity-rows.js";
 import type { IdentityRow } from "./identity-rows.js";
 import { dbOf } from "./store.js";
 import type { GraphStore } from "./store.js";
+import { IN_WINDOW_SQL, NO_REACH, REACH_SQL, effectiveWindow, widerReach, windowBindings } from "./window-rows.js";
+import type { Reach } from "./window-rows.js";
 
 interface BucketRow {
   readonly edgeId: number;
@@ -23,6 +24,9 @@ interface BucketRow {
   readonly count: number;
   readonly first: number;
   readonly last: number;
+  readonly early: number | null;
+  readonly late: number | null;
+  readonly coarse: number | null;
 }
 
 interface L7Row {
@@ -46,6 +50,9 @@ interface VariantRow {
   readonly dropped: number;
   readonly first: number;
   readonly last: number;
+  readonly early: number | null;
+  readonly late: number | null;
+  readonly coarse: number | null;
 }
 
 type MutableEdge = { -readonly [K in keyof ObservedEdge]: ObservedEdge[K] } & {
@@ -113,6 +120,11 @@ function addSide(edge: MutableEdge, row: BucketRow, side: "egress" | "ingress"):
   else edge.sides.push({ kind: row.kind, side, verdict, source, count: row.count });
 }
 
+/** A row's reach past the window (see window-rows.ts). */
+function reachOf(row: { readonly early: number | null; readonly late: number | null; readonly coarse: number | null }): Reach {
+  return { early: row.early, late: row.late, coarse: row.coarse ?? 0 };
+}
+
 function fold(edges: Map<number, MutableEdge>, row: BucketRow): void {
   let edge = edges.get(row.edgeId);
   if (!edge) {
@@ -143,27 +155,37 @@ function fold(edges: Map<number, MutableEdge>, row: BucketRow): void {
 }
 
 /**
- * The observed graph of a window: every edge with traffic in an hour bucket overlapping
- * [since, until) (windows resolve to whole hours), restricted to a namespace or a workload
- * when the filter says so, with the identities at their ends and their L7 detail.
+ * The observed graph of a window: every edge with traffic in a bucket row of [since, until)
+ * (minute rows; hour rows where the graph holds only those: see window-rows.ts), restricted
+ * to a namespace or a workload when the filter says so, with the identities at their ends,
+ * their L7 detail and their flow counts per end variant. The connection counts and the flow
+ * counts are cut by the same rule, so an audit or a what-if replay of the window sees the
+ * window's edges with the window's counts. The graph's `window` is the window its counts
+ * cover: the one asked for, or wider, with a note, where a bucket row reached across a bound.
  */
 export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGraph {
   const db = dbOf(store);
   const { window } = filter;
   const condition = edgeCondition(db, filter);
-  if (!condition) return { window, identities: [], edges: [], skipped: [] };
+  if (!condition) return { window: effectiveWindow(window, NO_REACH), identities: [], edges: [], skipped: [] };
+  const bindings = windowBindings(window);
   const rows = db
     .prepare(
       `SELECT b.edge_id AS edgeId, e.source_id AS sourceId, e.destination_id AS destinationId, e.protocol AS protocol, e.port AS port,
          b.kind AS kind, b.verdict AS verdict, b.drop_reason AS dropReason, b.egress AS egress, b.ingress AS ingress,
-         sum(b.count) AS count, min(b.first_seen) AS first, max(b.last_seen) AS last
+         sum(b.count) AS count, min(b.first_seen) AS first, max(b.last_seen) AS last, ${REACH_SQL("b")}
        FROM edge_buckets b JOIN edges e ON e.id = b.edge_id
-       WHERE b.bucket < ? AND b.bucket > ?${condition.sql}
+       WHERE ${IN_WINDOW_SQL("b")}${condition.sql}
        GROUP BY b.edge_id, b.kind, b.verdict, b.drop_reason, b.egress, b.ingress`,
     )
-    .all(window.untilMs, window.sinceMs - BUCKET_MS, ...condition.params) as BucketRow[]; // the SELECT's aliases
+    .all(bindings, ...condition.params) as BucketRow[]; // the SELECT's aliases
   const edges = new Map<number, MutableEdge>();
-  for (const row of rows) fold(edges, row);
+  // How far each edge's rows reach past the window; only kept edges widen it.
+  const reaches = new Map<number, Reach>();
+  for (const row of rows) {
+    fold(edges, row);
+    reaches.set(row.edgeId, widerReach(reaches.get(row.edgeId) ?? NO_REACH, reachOf(row)));
+  }
   const identityIds = [...new Set([...edges.values()].flatMap((e) => [e.sourceId, e.destinationId]))];
   const identityRows = chunked<IdentityRow>(db, identityIds, (m) => `SELECT ${IDENTITY_COLUMNS} FROM identities WHERE id IN (${m})`, []);
   const keys = new Map(identityRows.map((r) => [r.id, r.key]));
@@ -179,14 +201,16 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
   for (const r of chunked<L7Row>(db, edgeIds, (m) => `SELECT * FROM edge_dns WHERE last_seen >= ? AND first_seen < ? AND edge_id IN (${m})`, seen)) {
     edges.get(r.edge_id)?.dns.push({ query: r.query ?? "", count: r.count, passed: r.passed, firstSeenMs: r.first_seen, lastSeenMs: r.last_seen });
   }
-  const buckets = [window.untilMs, window.sinceMs - BUCKET_MS];
+  // Flow counts are cut by the rule of the connection counts (IN_WINDOW_SQL), in buckets of the
+  // same length: minute rows to the minute, hour rows (rolled up or from before version 4)
+  // taken whole, widening the window.
   const variantSql = (m: string): string =>
     `SELECT ev.edge_id AS edgeId, s.text AS sourceText, d.text AS destinationText, sum(ev.forwarded) AS forwarded, sum(ev.l7) AS l7,
-       sum(ev.audited) AS audited, sum(ev.dropped) AS dropped, min(ev.first_seen) AS first, max(ev.last_seen) AS last
+       sum(ev.audited) AS audited, sum(ev.dropped) AS dropped, min(ev.first_seen) AS first, max(ev.last_seen) AS last, ${REACH_SQL("ev")}
      FROM edge_variants ev JOIN variants s ON s.id = ev.source_variant JOIN variants d ON d.id = ev.destination_variant
-     WHERE ev.bucket < ? AND ev.bucket > ? AND ev.edge_id IN (${m})
+     WHERE ${IN_WINDOW_SQL("ev")} AND ev.edge_id IN (${m})
      GROUP BY ev.edge_id, ev.source_variant, ev.destination_variant`;
-  for (const r of chunked<VariantRow>(db, edgeIds, variantSql, buckets)) {
+  for (const r of chunked<VariantRow>(db, edgeIds, variantSql, [bindings])) {
     const source = variantFromText(r.sourceText);
     const destination = variantFromText(r.destinationText);
     if (source === undefined || destination === undefined) continue;
@@ -195,7 +219,10 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
     edge.variants.push({ source, destination, forwarded: r.forwarded, l7: r.l7, audited: r.audited, dropped: r.dropped, firstSeenMs: r.first, lastSeenMs: r.last });
     edge.firstSeenMs = Math.min(edge.firstSeenMs, r.first);
     edge.lastSeenMs = Math.max(edge.lastSeenMs, r.last);
+    reaches.set(r.edgeId, widerReach(reaches.get(r.edgeId) ?? NO_REACH, reachOf(r)));
   }
+  let reach = NO_REACH;
+  for (const id of edges.keys()) reach = widerReach(reach, reaches.get(id) ?? NO_REACH);
   const out: ObservedEdge[] = [];
   for (const e of edges.values()) {
     const { sourceId, destinationId, ...edge } = e;
@@ -205,7 +232,7 @@ export function queryGraph(store: GraphStore, filter: GraphFilter): ObservedGrap
     out.push({ ...edge, source: keys.get(sourceId) ?? "", destination: keys.get(destinationId) ?? "" });
   }
   out.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.protocol.localeCompare(b.protocol) || a.port - b.port);
-  return { window, identities, edges: out, skipped: [...skipped.values()].sort((a, b) => a.key.localeCompare(b.key)) };
+  return { window: effectiveWindow(window, reach), identities, edges: out, skipped: [...skipped.values()].sort((a, b) => a.key.localeCompare(b.key)) };
 }
 
 /**

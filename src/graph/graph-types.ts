@@ -1,5 +1,5 @@
 import type { ConnectionKind, ConnectionProtocol, EndpointVariant, Identity } from "../flows/index.js";
-import type { TimeWindow } from "./window.js";
+import type { EffectiveWindow, TimeWindow } from "./window.js";
 
 /** Counts by verdict name (FORWARDED, DROPPED, AUDIT, REDIRECTED, ERROR, ...); absent means 0. */
 export type VerdictCounts = Readonly<Record<string, number>>;
@@ -108,7 +108,8 @@ export interface SkippedIdentity {
 
 /** The observed graph of a window. */
 export interface ObservedGraph {
-  readonly window: TimeWindow;
+  /** The window its counts cover: the one asked for, or wider where buckets reached across it. */
+  readonly window: EffectiveWindow;
   readonly identities: readonly ObservedIdentity[];
   readonly edges: readonly ObservedEdge[];
   /**
@@ -129,7 +130,8 @@ export interface GraphFilter {
 
 /** Summary numbers of a window. */
 export interface GraphTotals {
-  readonly window: TimeWindow;
+  /** The window the numbers cover (see ObservedGraph.window). */
+  readonly window: EffectiveWindow;
   readonly identities: number;
   readonly edges: number;
   readonly connections: number;

@@ -52,7 +52,7 @@ describe("GraphWriter", () => {
     const target = variant(["k8s:app=api"]);
     const count = (source: EndpointVariant, at: number, forwarded: number, dropped = 0): FlowCount => ({
       source: web, destination: api, protocol: "TCP", port: 8080, sourceVariant: source, destinationVariant: target,
-      hourMs: Math.floor(at / HOUR) * HOUR, forwarded, l7: 0, audited: 0, dropped, firstMs: at, lastMs: at,
+      bucketMs: Math.floor(at / 60_000) * 60_000, forwarded, l7: 0, audited: 0, dropped, firstMs: at, lastMs: at,
     });
     void writer.accept([connection(T0, web, api)], [count(v1, T0, 3), count(v2, T0 + 1, 1, 2)]);
     writer.flush();

@@ -1,5 +1,6 @@
 import { describeIdentity, displayText } from "../flows/index.js";
 import type { ObservedEdge, ObservedGraph } from "./graph-types.js";
+import type { EffectiveWindow } from "./window.js";
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -14,10 +15,15 @@ function namer(graph: ObservedGraph): (key: string) => string {
   return (key) => names.get(key) ?? key;
 }
 
+/** A window as `{since, until}` in RFC 3339, with its `note` when it is wider than asked. */
+export function windowToJson(window: EffectiveWindow): { readonly since: string; readonly until: string; readonly note?: string } {
+  return { since: iso(window.sinceMs), until: iso(window.untilMs), ...(window.note === undefined ? {} : { note: window.note }) };
+}
+
 /** The graph as a JSON document (times as RFC 3339), for scripts and the API. */
 export function graphToJson(graph: ObservedGraph): string {
   const doc = {
-    window: { since: iso(graph.window.sinceMs), until: iso(graph.window.untilMs) },
+    window: windowToJson(graph.window),
     identities: graph.identities.map(({ identity, firstSeenMs, lastSeenMs }) => ({
       ...identity, firstSeen: iso(firstSeenMs), lastSeen: iso(lastSeenMs),
     })),
@@ -72,6 +78,11 @@ export function graphToDot(graph: ObservedGraph): string {
   }
   lines.push("}");
   return `${lines.join("\n")}\n`;
+}
+
+/** The window a graph's counts cover, as a line for people (with the note when it is wider than asked). */
+export function windowLine(window: EffectiveWindow): string {
+  return `window ${iso(window.sinceMs)} to ${iso(window.untilMs)}${window.note === undefined ? "" : ` (${window.note})`}\n`;
 }
 
 /** The graph as an aligned text table, one edge per line. */

@@ -3,7 +3,8 @@
  * version for a cheap check on open and `schema_migrations` records when each step ran;
  * `PRAGMA application_id` marks the file as ours so a foreign SQLite file is refused.
  *
- * Times are milliseconds since the epoch (INTEGER); `bucket` is the start of an hour.
+ * Times are milliseconds since the epoch (INTEGER); `bucket` is the start of a time bucket
+ * and, from version 4 on, `span` its length (a minute or an hour; see V4).
  * Label sets are JSON text: they are read back whole, never queried by SQL.
  */
 
@@ -141,12 +142,65 @@ const V4: readonly string[] = [
      updated_at INTEGER NOT NULL)`,
 ];
 
+// Version 5: buckets of a minute, so that a window is answered to the minute. The three
+// bucketed tables get a `span` column (the bucket's length in ms) that is part of the key, so
+// minute rows and hour rows of one hour can live side by side: ingestion writes minute rows,
+// retention rolls minute rows older than the minute-resolution period up into hour rows
+// (retention.ts), and rows of earlier versions stay what they were, hour rows. SQLite cannot
+// change a primary key in place, so each table is copied into its new shape in this step's
+// transaction; nothing is lost if it fails.
+const V5: readonly string[] = [
+  `CREATE TABLE edge_buckets_v5 (
+     edge_id INTEGER NOT NULL,
+     bucket INTEGER NOT NULL,
+     span INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     verdict TEXT NOT NULL,
+     drop_reason TEXT NOT NULL,
+     egress TEXT NOT NULL,
+     ingress TEXT NOT NULL,
+     count INTEGER NOT NULL,
+     events INTEGER NOT NULL,
+     first_seen INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     PRIMARY KEY (edge_id, bucket, span, kind, verdict, drop_reason, egress, ingress)) WITHOUT ROWID`,
+  `INSERT INTO edge_buckets_v5 (edge_id, bucket, span, kind, verdict, drop_reason, egress, ingress, count, events, first_seen, last_seen)
+     SELECT edge_id, bucket, 3600000, kind, verdict, drop_reason, egress, ingress, count, events, first_seen, last_seen FROM edge_buckets`,
+  `DROP TABLE edge_buckets`,
+  `ALTER TABLE edge_buckets_v5 RENAME TO edge_buckets`,
+  `CREATE INDEX edge_buckets_bucket ON edge_buckets (bucket)`,
+  `CREATE TABLE edge_variants_v5 (
+     edge_id INTEGER NOT NULL,
+     bucket INTEGER NOT NULL,
+     span INTEGER NOT NULL,
+     source_variant INTEGER NOT NULL,
+     destination_variant INTEGER NOT NULL,
+     forwarded INTEGER NOT NULL,
+     l7 INTEGER NOT NULL,
+     audited INTEGER NOT NULL,
+     dropped INTEGER NOT NULL,
+     first_seen INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     PRIMARY KEY (edge_id, bucket, span, source_variant, destination_variant)) WITHOUT ROWID`,
+  `INSERT INTO edge_variants_v5 (edge_id, bucket, span, source_variant, destination_variant, forwarded, l7, audited, dropped, first_seen, last_seen)
+     SELECT edge_id, bucket, 3600000, source_variant, destination_variant, forwarded, l7, audited, dropped, first_seen, last_seen FROM edge_variants`,
+  `DROP TABLE edge_variants`,
+  `ALTER TABLE edge_variants_v5 RENAME TO edge_variants`,
+  `CREATE TABLE lost_events_v5 (
+     node TEXT NOT NULL, source TEXT NOT NULL, bucket INTEGER NOT NULL, span INTEGER NOT NULL, count INTEGER NOT NULL,
+     PRIMARY KEY (node, source, bucket, span)) WITHOUT ROWID`,
+  `INSERT INTO lost_events_v5 (node, source, bucket, span, count) SELECT node, source, bucket, 3600000, count FROM lost_events`,
+  `DROP TABLE lost_events`,
+  `ALTER TABLE lost_events_v5 RENAME TO lost_events`,
+];
+
 /** Every migration, oldest first. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, statements: V1 },
   { version: 2, statements: V2 },
   { version: 3, statements: V3 },
   { version: 4, statements: V4 },
+  { version: 5, statements: V5 },
 ];
 
 /** The schema version this build writes and reads. */

@@ -1,15 +1,22 @@
-import { BUCKET_MS } from "./batch-aggregate.js";
 import { edgeCondition } from "./graph-query.js";
 import type { EdgeSample, GraphFilter, GraphTotals, TopTalker } from "./graph-types.js";
 import { sampleFromText } from "./identity-rows.js";
 import { dbOf } from "./store.js";
 import type { GraphStore } from "./store.js";
-import type { TimeWindow } from "./window.js";
+import { IN_WINDOW_SQL, REACH_SQL, effectiveWindow, widerReach, windowBindings } from "./window-rows.js";
 
-const IN_WINDOW = "b.bucket < ? AND b.bucket > ?";
+const IN_WINDOW = IN_WINDOW_SQL("b");
 
-function windowParams(window: TimeWindow): [number, number] {
-  return [window.untilMs, window.sinceMs - BUCKET_MS];
+// Lost events carry no first/last time: a row is in the window when its bucket overlaps it,
+// and one that reaches across a bound widens the window like a bucket row does.
+const LOST_IN_WINDOW = "b.bucket < @until AND b.bucket + b.span > @since";
+const LOST_REACH = `min(iif(b.bucket < @since, b.bucket, NULL)) AS early, max(iif(b.bucket + b.span > @until, b.bucket + b.span, NULL)) AS late,
+  max(iif(b.bucket < @since OR b.bucket + b.span > @until, b.span, 0)) AS coarse`;
+
+interface ReachRow {
+  readonly early: number | null;
+  readonly late: number | null;
+  readonly coarse: number | null;
 }
 
 /** Totals of a window (optionally one namespace or workload); lost events are cluster-wide. */
@@ -24,26 +31,28 @@ export function graphTotals(store: GraphStore, filter: GraphFilter): GraphTotals
          coalesce(sum(iif(b.kind = 'request', b.count, 0)), 0) AS requests,
          coalesce(sum(iif(b.kind = 'existing', b.count, 0)), 0) AS existing,
          coalesce(sum(iif(b.kind != 'existing' AND b.verdict = 'DROPPED', b.count, 0)), 0) AS dropped,
-         min(b.first_seen) AS first, max(b.last_seen) AS last
+         min(b.first_seen) AS first, max(b.last_seen) AS last, ${REACH_SQL("b")}
        FROM edge_buckets b JOIN edges e ON e.id = b.edge_id WHERE ${IN_WINDOW}${condition.sql}`,
     )
-    .get(...windowParams(window), ...condition.params) as {
+    .get(windowBindings(window), ...condition.params) as {
     edges: number; connections: number; requests: number; existing: number; dropped: number; first: number | null; last: number | null;
-  }; // the SELECT's aliases
+  } & ReachRow; // the SELECT's aliases
   const identities = db
     .prepare(
       `SELECT count(*) FROM (SELECT e.source_id FROM edge_buckets b JOIN edges e ON e.id = b.edge_id WHERE ${IN_WINDOW}${condition.sql}
        UNION SELECT e.destination_id FROM edge_buckets b JOIN edges e ON e.id = b.edge_id WHERE ${IN_WINDOW}${condition.sql})`,
     )
     .pluck()
-    .get(...windowParams(window), ...condition.params, ...windowParams(window), ...condition.params) as number; // count(*)
+    .get(windowBindings(window), ...condition.params, ...condition.params) as number; // count(*)
   const lost = db
-    .prepare(`SELECT source, sum(count) AS count FROM lost_events b WHERE ${IN_WINDOW} GROUP BY source ORDER BY source`)
-    .all(...windowParams(window)) as { source: string; count: number }[]; // the SELECT's columns
+    .prepare(`SELECT source, sum(count) AS count, ${LOST_REACH} FROM lost_events b WHERE ${LOST_IN_WINDOW} GROUP BY source ORDER BY source`)
+    .all(windowBindings(window)) as ({ source: string; count: number } & ReachRow)[]; // the SELECT's columns
+  let reach = { early: row.early, late: row.late, coarse: row.coarse ?? 0 };
+  for (const l of lost) reach = widerReach(reach, { early: l.early, late: l.late, coarse: l.coarse ?? 0 });
   const lostBySource: Record<string, number> = {};
   for (const l of lost) lostBySource[l.source] = l.count;
   return {
-    window, identities, edges: row.edges, connections: row.connections, requests: row.requests, dropped: row.dropped,
+    window: effectiveWindow(window, reach), identities, edges: row.edges, connections: row.connections, requests: row.requests, dropped: row.dropped,
     existing: row.existing, lostEvents: lost.reduce((n, l) => n + l.count, 0), lostBySource,
     firstSeenMs: row.first ?? undefined, lastSeenMs: row.last ?? undefined,
   };
@@ -67,7 +76,7 @@ export function topTalkers(store: GraphStore, filter: GraphFilter, limit = 10): 
        JOIN identities i ON i.id = t.id
        GROUP BY t.id ORDER BY sum(t.sent) + sum(t.received) DESC, i.key LIMIT ?`,
     )
-    .all(...windowParams(filter.window), ...condition.params, Math.max(1, Math.floor(limit))) as TopTalker[]; // aliases match TopTalker
+    .all(windowBindings(filter.window), ...condition.params, Math.max(1, Math.floor(limit))) as TopTalker[]; // aliases match TopTalker
 }
 
 /** The stored sample connections of one edge, newest first; empty when the edge is unknown. */

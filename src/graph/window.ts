@@ -4,6 +4,15 @@ export interface TimeWindow {
   readonly untilMs: number;
 }
 
+/**
+ * The window an answer covers: the one asked for, or wider where the graph's buckets cut
+ * across it (see window-rows.ts). `note` says why it was widened; undefined: it is exactly
+ * the window asked for.
+ */
+export interface EffectiveWindow extends TimeWindow {
+  readonly note?: string;
+}
+
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const DURATION = /^(?:\d+[smhdw])+$/;
 const PART = /(\d+)([smhdw])/g;

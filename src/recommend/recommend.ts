@@ -132,5 +132,5 @@ export function recommendPolicies(graph: ObservedGraph, options: RecommendOption
     refusals.push(...rendered.refusals, ...deny.refusals);
     validation[kind] = replay.report;
   }
-  return { ok: true, recommendation: { policies, warnings, refusals, validation, traffic: traffic.length, clusters: index.clusters } };
+  return { ok: true, recommendation: { window: graph.window, policies, warnings, refusals, validation, traffic: traffic.length, clusters: index.clusters } };
 }

@@ -1,6 +1,6 @@
 import type { OverPermission } from "../audit/index.js";
 import type { ConnectionProtocol, EndpointVariant, Identity } from "../flows/index.js";
-import type { ObservedEdge } from "../graph/index.js";
+import type { EffectiveWindow, ObservedEdge } from "../graph/index.js";
 import type { SemanticsName } from "../policy/index.js";
 
 /** Which policy kinds to recommend. */
@@ -183,6 +183,8 @@ export interface ValidationReport {
 
 /** A validated recommendation. */
 export interface Recommendation {
+  /** The window of the traffic it was derived from (the graph's: wider than asked, with a note, where buckets reached across it). */
+  readonly window: EffectiveWindow;
   readonly policies: readonly RecommendedPolicy[];
   readonly warnings: readonly RecommendWarning[];
   /** Workloads and default-denies left out because they could not be written least-privilege; empty when complete. */

@@ -1,6 +1,6 @@
 import { auditGraph, createPolicyView, findWouldBeDrops } from "../audit/index.js";
 import type { Finding, WouldBeDrop } from "../audit/index.js";
-import type { ObservedGraph } from "../graph/index.js";
+import type { EffectiveWindow, ObservedGraph } from "../graph/index.js";
 import { compilePolicyModel } from "../policy/index.js";
 import type { CompileInput, SemanticsName } from "../policy/index.js";
 
@@ -16,6 +16,8 @@ export interface WhatIfOptions {
 
 /** What a proposed policy set would do to the traffic of a window, without applying it. */
 export interface WhatIfReport {
+  /** The window of the replayed traffic (the graph's: wider than asked, with a note, where buckets reached across it). */
+  readonly window: EffectiveWindow;
   /** Observed connections the proposal denies as written (per subject and direction). */
   readonly dropped: readonly WouldBeDrop[];
   /** Observed connections that pass only because the proposal leaves their subject unisolated; default-deny would drop them. */
@@ -45,5 +47,5 @@ export function whatIf(graph: ObservedGraph, proposal: CompileInput, options: Wh
   const scoped = findWouldBeDrops(graph, view, { auditVerdicts: "ignore" }).filter((d) => options.namespace === undefined || d.namespace === options.namespace);
   const report = auditGraph({ graph, view, nowMs: options.nowMs, ...(options.namespace === undefined ? {} : { namespace: options.namespace }) });
   const unused = report.findings.filter((f): f is Extract<Finding, { kind: "unused-allow" | "unselected-policy" }> => f.kind === "unused-allow" || f.kind === "unselected-policy");
-  return { dropped: split(scoped, "denied"), notIsolated: split(scoped, "not-isolated"), unused, policies: model.policies.length };
+  return { window: graph.window, dropped: split(scoped, "denied"), notIsolated: split(scoped, "not-isolated"), unused, policies: model.policies.length };
 }

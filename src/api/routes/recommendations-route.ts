@@ -40,7 +40,7 @@ export function recommendationsAnswer(analysis: Analysis, query: RequestQuery): 
   const asked = recommendQuery(q);
   const r = recommendation(analysis, asked);
   return jsonBody({
-    generatedAt: isoTime(analysis.asOfMs), window: windowJson(analysis.windowOf(asked)),
+    generatedAt: isoTime(analysis.asOfMs), window: windowJson(r.window),
     namespace: asked.namespace ?? null, kind: asked.kind, traffic: r.traffic,
     policies: r.policies.map((p) => p.object), warnings: r.warnings, refusals: r.refusals, clusters: r.clusters, validation: r.validation,
   });

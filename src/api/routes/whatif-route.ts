@@ -44,7 +44,7 @@ export function whatIfAnswer(analysis: Analysis, query: RequestQuery, body: NonN
   }
   const report = analysis.whatIf(parsed, window);
   return jsonBody({
-    generatedAt: isoTime(analysis.asOfMs), window: windowJson(analysis.windowOf(window)), policies: report.policies,
+    generatedAt: isoTime(analysis.asOfMs), window: windowJson(report.window), policies: report.policies,
     dropped: jsonTimes(report.dropped), notIsolated: jsonTimes(report.notIsolated), unused: jsonTimes(report.unused), problems,
   });
 }

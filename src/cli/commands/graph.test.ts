@@ -35,8 +35,9 @@ async function run(...args: string[]): Promise<string> {
 describe("hubble-auditor graph", () => {
   it("prints the last 24 hours as a table by default", async () => {
     const lines = (await run()).trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^SOURCE\s+DESTINATION\s+PORT\s+CONN\s+REQ\s+DROPPED\s+VERDICTS\s+LAST SEEN$/);
-    expect(lines.slice(1).map((l) => l.split(/\s{2,}/).slice(0, 4))).toEqual([
+    expect(lines[0]).toBe("window 2026-02-28T12:00:00.000Z to 2026-03-01T12:00:00.000Z");
+    expect(lines[1]).toMatch(/^SOURCE\s+DESTINATION\s+PORT\s+CONN\s+REQ\s+DROPPED\s+VERDICTS\s+LAST SEEN$/);
+    expect(lines.slice(2).map((l) => l.split(/\s{2,}/).slice(0, 4))).toEqual([
       ["shop/api", "data/pg", "TCP/5432", "1"],
       ["shop/web", "shop/api", "TCP/8080", "1"],
     ]);
@@ -49,7 +50,7 @@ describe("hubble-auditor graph", () => {
     expect(old.edges).toHaveLength(1);
     const data = JSON.parse(await run("--namespace", "data", "-o", "json")) as { edges: unknown[] };
     expect(data.edges).toHaveLength(1);
-    expect(await run("--workload", "shop/nothing")).toBe("no traffic observed in this window\n");
+    expect(await run("--workload", "shop/nothing")).toBe("window 2026-02-28T12:00:00.000Z to 2026-03-01T12:00:00.000Z\nno traffic observed in this window\n");
   });
 
   it("draws Graphviz output", async () => {

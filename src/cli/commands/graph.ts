@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { graphToDot, graphToJson, graphToTable, graphTotals, openGraphStore, queryGraph, topTalkers } from "../../graph/index.js";
+import { graphToDot, graphToJson, graphToTable, graphTotals, openGraphStore, queryGraph, topTalkers, windowLine } from "../../graph/index.js";
 import type { GraphFilter } from "../../graph/index.js";
 import { quoted } from "../../flows/index.js";
 import { addWindowOptions, windowOf } from "../window-options.js";
@@ -57,6 +57,8 @@ export function registerGraphCommand(program: Command, deps: GraphCommandDeps = 
         if (raw.output === "json") write(graphToJson(graph));
         else if (raw.output === "dot") write(graphToDot(graph));
         else {
+          // The window first: the one the counts cover, which says when it is wider than asked.
+          write(windowLine(graph.window));
           write(graph.edges.length > 0 ? graphToTable(graph) : "no traffic observed in this window\n");
           if (top !== undefined) {
             const totals = graphTotals(store, filter);

@@ -1,4 +1,5 @@
 import type { OverPermission } from "../../audit/index.js";
+import { windowLine } from "../../graph/index.js";
 import type { Recommendation } from "../../recommend/index.js";
 
 function ratio(value: number | undefined): string {
@@ -24,7 +25,7 @@ export function refusalCount(r: Recommendation): string {
  */
 export function recommendationSummary(r: Recommendation): string {
   const clusters = r.clusters.length > 1 ? ` in ${r.clusters.length} clusters (${r.clusters.join(", ")}; policies are split per cluster)` : "";
-  const lines = [`${r.policies.length} policies from ${r.traffic} observed edges${clusters}`];
+  const lines = [windowLine(r.window).trimEnd(), `${r.policies.length} policies from ${r.traffic} observed edges${clusters}`];
   for (const [kind, v] of Object.entries(r.validation)) {
     const o = v.permissions.overPermission;
     const w = v.permissions.world;

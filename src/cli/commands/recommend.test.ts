@@ -48,7 +48,7 @@ describe("hubble-auditor recommend", () => {
     // No namespace named: workload policies only, no namespace-wide default-deny.
     expect(names(out)).toEqual(["CiliumNetworkPolicy shop/api-ingress", "CiliumNetworkPolicy shop/api-egress", "CiliumNetworkPolicy shop/web-egress"]);
     expect(out).toContain("matchName: api.example.com");
-    expect(err).toMatch(/^3 policies from 2 observed edges\nCiliumNetworkPolicy: replayed 2 forwarded flows of the window: 0 denied\n/);
+    expect(err).toMatch(/^window 2026-02-22T12:00:00.000Z to 2026-03-01T12:00:00.000Z\n3 policies from 2 observed edges\nCiliumNetworkPolicy: replayed 2 forwarded flows of the window: 0 denied\n/);
     expect(err).toContain("by the rules alone (as under default-deny)");
   });
 

@@ -48,7 +48,8 @@ describe("hubble-auditor whatif", () => {
     await writeFile(file, POLICY);
     const { out, code } = await run("--policies", file);
     const lines = out.trimEnd().split("\n");
-    expect(lines[0]).toBe("would drop: ingress of shop/Deployment/db: shop/Deployment/web -> shop/Deployment/db TCP/5432 (1 connections, 0 requests) [isolated by netpol/shop/db-ingress]");
+    expect(lines[0]).toBe("window 2026-02-22T12:00:00.000Z to 2026-03-01T12:00:00.000Z");
+    expect(lines[1]).toBe("would drop: ingress of shop/Deployment/db: shop/Deployment/web -> shop/Deployment/db TCP/5432 (1 connections, 0 requests) [isolated by netpol/shop/db-ingress]");
     expect(lines.some((l) => l.startsWith("unused: allow rule netpol/shop/db-ingress spec.ingress[1]"))).toBe(true);
     expect(lines.at(-1)).toMatch(/^1 policies: 1 observed edges dropped, 2 more under default-deny, \d+ unused rules or pieces$/);
     expect(code).toBe(1);
@@ -57,7 +58,8 @@ describe("hubble-auditor whatif", () => {
   it("prints JSON on request", async () => {
     const file = join(dir, "db2.yaml");
     await writeFile(file, POLICY);
-    const report = JSON.parse((await run("--policies", file, "-o", "json")).out) as { dropped: unknown[] };
+    const report = JSON.parse((await run("--policies", file, "-o", "json")).out) as { window: unknown; dropped: unknown[] };
     expect(report.dropped).toHaveLength(1);
+    expect(report.window).toEqual({ since: "2026-02-22T12:00:00.000Z", until: "2026-03-01T12:00:00.000Z" });
   });
 });

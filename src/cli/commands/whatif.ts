@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openGraphStore, queryGraph } from "../../graph/index.js";
+import { openGraphStore, queryGraph, windowLine, windowToJson } from "../../graph/index.js";
 import { formatProblem, isSemanticsName, parsePolicyDocuments } from "../../policy/index.js";
 import { whatIf } from "../../recommend/index.js";
 import type { WhatIfReport } from "../../recommend/index.js";
@@ -28,7 +28,7 @@ export interface WhatIfCommandDeps extends PolicyCommandDeps {
 
 /** The table form of a what-if report. */
 export function whatIfText(report: WhatIfReport): string {
-  const lines: string[] = [];
+  const lines: string[] = [windowLine(report.window).trimEnd()];
   for (const [title, groups] of [["would drop", report.dropped], ["would drop once default-deny isolates the subject", report.notIsolated]] as const) {
     for (const g of groups) {
       for (const e of g.edges) lines.push(`${title}: ${g.direction} of ${g.subject}: ${e.source} -> ${e.destination} ${e.protocol}/${e.port} (${e.connections} connections, ${e.requests} requests)${e.deniedBy.length > 0 ? ` [${e.deniedBy.join("; ")}]` : ""}`);
@@ -68,7 +68,7 @@ export function registerWhatIfCommand(program: Command, deps: WhatIfCommandDeps)
       } finally {
         store.close();
       }
-      deps.write(raw.output === "json" ? `${JSON.stringify(report, null, 2)}\n` : whatIfText(report));
+      deps.write(raw.output === "json" ? `${JSON.stringify({ ...report, window: windowToJson(report.window) }, null, 2)}\n` : whatIfText(report));
       if (report.dropped.length > 0) deps.setExitCode(1);
     });
 }
