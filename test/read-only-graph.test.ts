@@ -1,7 +1,7 @@
 // Read-only commands on a healthy graph in a directory they cannot write (a read-only mount,
 // another user's files). SQLite wants to create -wal and -shm files beside a WAL-mode database;
 // the commands must read without them, and must refuse clearly when a -wal holds commits.
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,29 +13,48 @@ import { CLI } from "./cli-process.js";
 
 const HOUR = 3_600_000;
 const POLICY = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
-/**
- * Who runs the commands: as root, directory permissions do not stop writes, so the children
- * run as `nobody` (root may hand them that uid); otherwise as this user, after chmod.
- */
-const AS: { uid?: number; gid?: number } = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+const ROOT = process.getuid?.() === 0;
 
+/** Mounts a small tmpfs on `dir` (root only); false when this machine does not allow it. */
+function mountTmpfs(dir: string): boolean {
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", dir], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const mounted = new Set<string>();
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) {
-    chmodSync(dir, 0o755);
+    if (mounted.has(dir)) execFileSync("umount", [dir]);
+    else chmodSync(dir, 0o755);
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
+/**
+ * Who runs the commands: this user. As root, directory permissions do not stop writes, so the
+ * graph's directory is a tmpfs remounted read-only (a read-only mount, as a container's); where
+ * mounting is not allowed, the children run as `nobody` instead (root may hand them that uid).
+ */
+let as: { uid?: number; gid?: number } = {};
+
 function run(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, args, { ...AS, encoding: "utf8", env: { ...process.env, LOG_LEVEL: "warn" }, timeout: 30_000 });
+  const result = spawnSync(process.execPath, args, { ...as, encoding: "utf8", env: { ...process.env, LOG_LEVEL: "warn" }, timeout: 30_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Makes `dir` and its files read-only, and checks that the commands' user indeed cannot write there. */
+/** Makes `dir` and its files read-only, and checks that the commands indeed cannot write there. */
 function lockDown(dir: string): void {
-  for (const name of readdirSync(dir)) chmodSync(join(dir, name), 0o444);
-  chmodSync(dir, 0o555);
+  if (mounted.has(dir)) execFileSync("mount", ["-o", "remount,ro", dir]);
+  else {
+    for (const name of readdirSync(dir)) chmodSync(join(dir, name), 0o444);
+    chmodSync(dir, 0o555);
+    if (ROOT) as = { uid: 65534, gid: 65534 };
+  }
   const probe = run(["-e", `require("node:fs").writeFileSync(${JSON.stringify(join(dir, "probe"))}, "x")`]);
   expect(probe.status, "the test's premise: the directory is not writable for the commands").not.toBe(0);
   expect(probe.stderr).toMatch(/EACCES|EPERM|EROFS/);
@@ -44,6 +63,7 @@ function lockDown(dir: string): void {
 function healthyGraph(): { dir: string; db: string; policies: string } {
   const dir = mkdtempSync(join(tmpdir(), "hubble-auditor-ro-"));
   dirs.push(dir);
+  if (ROOT && mountTmpfs(dir)) mounted.add(dir);
   const db = join(dir, "graph.db");
   const now = Date.now();
   writeGraphFile(db, [connection(now - HOUR, workload("shop", "web"), workload("shop", "api")), connection(now - HOUR, workload("shop", "api"), workload("data", "pg"), { port: 5432 })]);
