@@ -53,10 +53,11 @@ describe.skipIf(!version && !IN_CI)("Prometheus rules (promtool)", () => {
         const prometheus = prometheusAlerts().find((a) => a.alert === rule.title);
         return { alert: rule.title, expr: `(${queryOf(rule)}) ${thresholdOf(rule)}`, for: rule.for, labels: rule.labels, annotations: prometheus?.annotations ?? {} };
       });
-      // The tests' expression checks read the recording rules, so those come along.
+      // The tests' expression checks read the recording rules, so those come along, in the
+      // alerts' group and before them, so each alert reads this evaluation's recorded values.
       const records = (read("grafana/alerts/prometheus-rules.yaml") as { groups: { rules: PrometheusAlert[] }[] }).groups.flatMap((g) => g.rules)
         .filter((r) => r.record !== undefined);
-      writeFileSync(join(dir, "grafana-rules.yaml"), stringify({ groups: [{ name: "recorded", rules: records }, { name: "grafana-managed", rules }] }));
+      writeFileSync(join(dir, "grafana-rules.yaml"), stringify({ groups: [{ name: "grafana-managed", rules: [...records, ...rules] }] }));
       mkdirSync(join(dir, "tests"));
       for (const file of ruleTests()) {
         const test = parse(readFileSync(join(ALERTS, "tests", file), "utf8")) as Record<string, unknown>; // a promtool test file, rewritten only at rule_files
@@ -136,6 +137,28 @@ function grafanaProvisioning(): GrafanaProvisioning {
 function grafanaRules(): GrafanaRule[] {
   return grafanaProvisioning().groups.flatMap((g) => g.rules);
 }
+
+describe("Prometheus rule groups", () => {
+  it("every rule that reads a recording rule sits after it in the same group", () => {
+    // Groups are evaluated independently (promtool even picks their order at random), while
+    // the rules of one group run in order at one timestamp: a rule reading a recorded series
+    // from another group may see the evaluation before, and its alert text would say so.
+    const groups = (read("grafana/alerts/prometheus-rules.yaml") as { groups: { name: string; rules: PrometheusAlert[] }[] }).groups;
+    const records = groups.flatMap((g) => g.rules).flatMap((r) => (r.record === undefined ? [] : [r.record]));
+    expect(records.length).toBeGreaterThan(0);
+    let readers = 0;
+    for (const group of groups) {
+      group.rules.forEach((rule, i) => {
+        const before = new Set(group.rules.slice(0, i).flatMap((r) => (r.record === undefined ? [] : [r.record])));
+        for (const record of records.filter((name) => rule.expr.includes(name))) {
+          readers++;
+          expect(before.has(record), `${rule.alert ?? rule.record ?? "?"} reads ${record}`).toBe(true);
+        }
+      });
+    }
+    expect(readers).toBeGreaterThan(0);
+  });
+});
 
 describe("Grafana-managed alert rules", () => {
   const prometheus = prometheusAlerts();
