@@ -35,6 +35,24 @@ export interface ConnectionTrackerOptions {
   readonly originOf?: (flow: Flow) => number | undefined;
   /** What a previous run already stored, to be tracked again without being counted again. */
   readonly replay?: TrackerReplay;
+  /**
+   * Keep a log of the TCP 5-tuples that become held (see {@link ConnectionTracker.takeHeldChanges}),
+   * so that they can be stored with each batch and restored by a restart (default false).
+   */
+  readonly logHeld?: boolean;
+}
+
+/** A TCP 5-tuple whose connection was emitted, and the flow time (ms) of its first flow. */
+export type HeldTupleEntry = readonly [key: string, firstMs: number];
+
+/**
+ * How the held TCP 5-tuples changed since the last take: those added (in the order they
+ * became held), and the bound of the hold: a tuple first seen at or before `expiredThrough`
+ * is no longer held. Applied in this order to a stored copy, it gives the tracker's set.
+ */
+export interface HeldChanges {
+  readonly added: readonly HeldTupleEntry[];
+  readonly expiredThrough: number;
 }
 
 /**
@@ -96,6 +114,9 @@ export class ConnectionTracker {
   private readonly tally = new FlowTally();
   private readonly originOf: ((flow: Flow) => number | undefined) | undefined;
   private readonly replay: TrackerReplay | undefined;
+  private heldLog: HeldTupleEntry[] | undefined;
+  // The bound up to which held tuples were let go by flow time (the drain's is not noted).
+  private heldThrough = Number.NEGATIVE_INFINITY;
   private now = Number.NEGATIVE_INFINITY;
   // Where settled flows' connection events go during one push, drain or flush.
   private out: Connection[] = [];
@@ -115,6 +136,30 @@ export class ConnectionTracker {
     this.settler = new FlowSettler(options.settler);
     this.originOf = options.originOf;
     this.replay = options.replay;
+    this.heldLog = options.logHeld === true ? [] : undefined;
+  }
+
+  /**
+   * Takes back the held TCP 5-tuples of a previous run (its stored copy, see takeHeldChanges),
+   * before any flow: later packets of connections it counted are then known for what they
+   * are without reading their first packets again. Entries are taken oldest first.
+   */
+  restoreHeld(entries: readonly HeldTupleEntry[]): void {
+    const sorted = [...entries].sort((a, b) => a[1] - b[1]);
+    for (const [key, firstMs] of sorted) this.held.set(key, { firstMs, tally: undefined });
+  }
+
+  /**
+   * The changes to the held TCP 5-tuples since the last call (with `logHeld`): what a stored
+   * copy needs to stay equal to the tracker's set as of now. The bound follows flow time,
+   * not the end-of-input drain, which forgets every tuple: a stored copy keeps the last
+   * `tcpHoldMs`, so a later run over more of the same input still knows them. (Tuples let
+   * go early because more than `maxTracked` are held stay in the copy until their time.)
+   */
+  takeHeldChanges(): HeldChanges {
+    const added = this.heldLog ?? [];
+    if (this.heldLog !== undefined) this.heldLog = [];
+    return { added, expiredThrough: this.heldThrough };
   }
 
   /**
@@ -250,13 +295,17 @@ export class ConnectionTracker {
       if (tracked.firstMs > untilMs) break;
       this.pending.delete(key);
       this.emit(tracked, out);
-      if (tracked.start.protocol === "TCP") this.held.set(key, { firstMs: tracked.firstMs, tally: tracked.tally });
+      if (tracked.start.protocol === "TCP") {
+        this.held.set(key, { firstMs: tracked.firstMs, tally: tracked.tally });
+        this.heldLog?.push([key, tracked.firstMs]);
+      }
     }
     for (const [key, tracked] of this.proxied) {
       if (tracked.firstMs > untilMs) break;
       this.proxied.delete(key);
     }
     const holdUntil = untilMs + this.mergeWindowMs - this.tcpHoldMs;
+    if (untilMs !== Number.POSITIVE_INFINITY && holdUntil > this.heldThrough) this.heldThrough = holdUntil;
     for (const [key, { firstMs }] of this.held) {
       if (firstMs > holdUntil && this.held.size <= this.maxTracked) break;
       this.held.delete(key);

@@ -27,7 +27,7 @@ export { portOf } from "./connection-parts.js";
 export { hasQuery, pathOf, pathWithQuery } from "./http-target.js";
 export { FlowReorderBuffer } from "./flow-reorder.js";
 export type { FlowReorderOptions } from "./flow-reorder.js";
-export type { ConnectionTrackerOptions, TrackerReplay, TrackerStats } from "./connection-tracker.js";
+export type { ConnectionTrackerOptions, HeldChanges, HeldTupleEntry, TrackerReplay, TrackerStats } from "./connection-tracker.js";
 export { flowRole } from "./flow-role.js";
 export { isPolicyDrop } from "./policy-drop.js";
 export { reportedDirection } from "./flow-direction.js";

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { formatTimestamp } from "../flows/index.js";
-import type { Connection, EndpointVariant, Identity } from "../flows/index.js";
+import type { Connection, EndpointVariant, HeldChanges, Identity } from "../flows/index.js";
 import { HOUR_MS, L7_OVERFLOW, MAX_L7_PER_EDGE, MINUTE_MS } from "./batch-aggregate.js";
 import type { BatchAggregate, EdgeAgg } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
@@ -8,6 +8,7 @@ import { FILE_CURSOR_SQL, fileCursorParams } from "./cursor-file.js";
 import type { FileCursor } from "./cursor-file.js";
 import { STREAM_CURSOR_SQL, streamCursorParams } from "./cursor-stream.js";
 import type { StreamCursor } from "./cursor-stream.js";
+import { HELD_EXPIRE_SQL, HELD_INSERT_SQL } from "./held-tuples.js";
 
 /** The cursors stored with a batch: the time cursor and, for a file or a stream, where its reading stands. */
 export interface BatchCursors {
@@ -15,6 +16,8 @@ export interface BatchCursors {
   readonly cursor: IngestCursor | undefined;
   readonly file: FileCursor | undefined;
   readonly stream?: StreamCursor | undefined;
+  /** The changes to the tracker's held TCP 5-tuples that belong with these cursors. */
+  readonly held?: HeldChanges | undefined;
 }
 
 /** Samples kept per edge and verdict: one per hour for the last three hours that had any. */
@@ -71,6 +74,8 @@ const SQL = {
       flow_key = excluded.flow_key, updated_at = excluded.updated_at`,
   fileCursor: FILE_CURSOR_SQL,
   streamCursor: STREAM_CURSOR_SQL,
+  heldInsert: HELD_INSERT_SQL,
+  heldExpire: HELD_EXPIRE_SQL,
 } as const;
 
 type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
@@ -149,7 +154,12 @@ export class BatchFlusher {
       if (cursors && c) this.statements.cursor.run(cursors.source, c.time.seconds, c.time.nanos, c.flowKey, now);
       if (cursors?.file) this.statements.fileCursor.run(...fileCursorParams(cursors.source, cursors.file, now));
       if (cursors?.stream) this.statements.streamCursor.run(...streamCursorParams(cursors.source, cursors.stream, now));
-      return rows;
+      const held = cursors?.held;
+      if (cursors && held) {
+        for (const [key, firstMs] of held.added) this.statements.heldInsert.run(cursors.source, key, firstMs);
+        if (held.expiredThrough > Number.NEGATIVE_INFINITY) this.statements.heldExpire.run(cursors.source, held.expiredThrough);
+      }
+      return rows + (held?.added.length ?? 0);
     });
   }
 

@@ -1,10 +1,11 @@
-import type { Connection, FlowCount, Timestamp } from "../flows/index.js";
+import type { Connection, FlowCount, HeldChanges, Timestamp } from "../flows/index.js";
 import { BatchAggregate } from "./batch-aggregate.js";
 import type { IngestCursor } from "./cursor.js";
 import type { FileCursor } from "./cursor-file.js";
 import type { StreamCursor } from "./cursor-stream.js";
 import { GraphStoreError, storeErrorFrom } from "./errors.js";
 import { BatchFlusher } from "./flush.js";
+import { HeldChangeLog } from "./held-tuples.js";
 import { dbOf } from "./store.js";
 import type { GraphStore } from "./store.js";
 
@@ -53,6 +54,7 @@ export class GraphWriter {
   private cursor: IngestCursor | undefined;
   private fileCursor: FileCursor | undefined;
   private streamCursor: StreamCursor | undefined;
+  private readonly held = new HeldChangeLog();
   private cursorDirty = false;
   private timer: NodeJS.Timeout | undefined;
   private fatal: GraphStoreError | undefined;
@@ -110,6 +112,16 @@ export class GraphWriter {
     this.cursorDirty = true;
   }
 
+  /**
+   * Records how the connection tracker's held TCP 5-tuples changed up to the cursor handed
+   * over with them; applied to the stored copy in the transaction of the next flush.
+   */
+  noteHeld(changes: HeldChanges): void {
+    if (changes.added.length === 0 && changes.expiredThrough === Number.NEGATIVE_INFINITY) return;
+    this.held.note(changes);
+    this.cursorDirty = true;
+  }
+
   /** Counts events Hubble reported lost (per node and source), stored with the next flush. */
   noteLostEvents(node: string, source: string, count: number, atMs: number): void {
     this.batch.addLost(node, source, count, atMs);
@@ -126,8 +138,8 @@ export class GraphWriter {
     if (this.batch.keys === 0 && !this.cursorDirty) return;
     const started = performance.now();
     const source = this.options.source;
-    const cursor = source !== undefined && (this.cursor || this.fileCursor || this.streamCursor)
-      ? { source, cursor: this.cursor, file: this.fileCursor, stream: this.streamCursor }
+    const cursor = source !== undefined && (this.cursor || this.fileCursor || this.streamCursor || !this.held.empty)
+      ? { source, cursor: this.cursor, file: this.fileCursor, stream: this.streamCursor, ...(this.held.empty ? {} : { held: this.held.peek() }) }
       : undefined;
     try {
       this.stats.rowsWritten += this.flusher.flush(this.batch, cursor, this.store.now());
@@ -143,6 +155,7 @@ export class GraphWriter {
     this.stats.flushes++;
     this.stats.lastFlushMs = durationMs;
     this.batch = new BatchAggregate();
+    if (cursor?.held) this.held.clear();
     if (cursor?.cursor !== undefined) this.stats.committedTime = cursor.cursor.time;
     this.cursorDirty = false;
     this.options.onFlush?.({ connections, durationMs });

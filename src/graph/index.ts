@@ -10,6 +10,7 @@ export type { IngestCursor, ResumeFilterOptions } from "./cursor.js";
 export { readFileCursor } from "./cursor-file.js";
 export type { FileCursor, StoredFileIdentity } from "./cursor-file.js";
 export { readStreamCursor } from "./cursor-stream.js";
+export { clearHeldTuples, readHeldTuples } from "./held-tuples.js";
 export type { KeyedFlow, StreamCursor } from "./cursor-stream.js";
 export { GraphStoreError } from "./errors.js";
 export type { GraphStoreProblem } from "./errors.js";

@@ -194,6 +194,18 @@ const V5: readonly string[] = [
   `ALTER TABLE lost_events_v5 RENAME TO lost_events`,
 ];
 
+// Version 6: the TCP 5-tuples the connection tracker holds (connections emitted in the last
+// 60 s; see ConnectionTracker), written in the transaction of each batch with the file or
+// stream cursor, so a restart takes them back instead of reading a minute of flows again to
+// rebuild them (see held-tuples.ts). Cursors written before keep their start a minute back,
+// from which a first restart rebuilds the tuples as before.
+const V6: readonly string[] = [
+  `CREATE TABLE ingest_held_tuples (
+     source TEXT NOT NULL, key TEXT NOT NULL, first_ms INTEGER NOT NULL,
+     PRIMARY KEY (source, key)) WITHOUT ROWID`,
+  `CREATE INDEX ingest_held_tuples_by_time ON ingest_held_tuples (source, first_ms)`,
+];
+
 /** Every migration, oldest first. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, statements: V1 },
@@ -201,6 +213,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, statements: V3 },
   { version: 4, statements: V4 },
   { version: 5, statements: V5 },
+  { version: 6, statements: V6 },
 ];
 
 /** The schema version this build writes and reads. */

@@ -4,11 +4,17 @@ import type { FileCursor, GraphWriter } from "../graph/index.js";
 import type { FileIdentity, HubbleEvent, RecordPosition } from "../hubble/index.js";
 
 /**
- * How far back in flow time the tracker's state reaches: a TCP 5-tuple is remembered for
- * 60 s after its SYN (ConnectionTracker's tcpHoldMs), connections merge over 1 s and a flow
- * waits up to 0.5 s for its direction; a second of margin on top.
+ * How far back in flow time before the oldest flow still in flight a restart reads again.
+ * The tracker's state that reaches furthest back, the TCP 5-tuples it holds for 60 s after
+ * their SYN (ConnectionTracker's tcpHoldMs), is stored with each cursor and taken back (see
+ * held-tuples.ts); what it keeps for less, connections open to merging (1 s) and flows
+ * waiting for their direction (0.5 s), is rebuilt by reading again from the oldest of them.
+ * These seconds before that rebuild the evidence learnt from flows that the tracker keeps
+ * by count, not by time (which end serves a port, a 5-tuple's direction, an L7 proxy's
+ * ends): a flow that Hubble gave no direction for, and that only evidence older than this
+ * settles, can be settled differently than in a run without the restart.
  */
-export const TRACKER_HORIZON_MS = 62_500;
+export const REREAD_MS = 5_000;
 
 /** Origins pack (file generation, record ordinal): ordinals stay below 2^32. */
 const GENERATION = 2 ** 32;
@@ -34,17 +40,16 @@ const MAX_MARKS = 8192;
  * and a restart that went on after the last stored record would count a connection whose
  * first flows were lost as lost, and the later packets of a counted one as a new one.
  *
- * So each stored batch carries a file cursor (see FileCursor): a restart reads the file
- * again from a record at least {@link TRACKER_HORIZON_MS} of flow time before the oldest flow
- * still in flight, feeding every flow to a fresh tracker so it rebuilds the state it had.
+ * So each stored batch carries a file cursor (see FileCursor) and the tracker's held TCP
+ * 5-tuples: a restart takes the tuples back and reads the file again from a record at least
+ * {@link REREAD_MS} of flow time before the oldest flow still in flight, feeding every flow
+ * to the tracker so it rebuilds the rest of the state it had.
  * What was already stored is not counted again: up to the cursor's `last` record, a flow is
  * tallied only when it was still in flight (`open`: in the reorder window or waiting for its
  * direction), and a connection is emitted only when the record that began it was in flight
  * or began a connection not emitted yet (`pending`). Beyond `last`, everything counts.
- * The rebuilt state equals the lost one for everything the tracker keeps for less than the
- * horizon; the direction evidence it keeps longer (servers and 5-tuples seen, bounded by
- * count, not time) is rebuilt from the horizon only, which can settle a flow that Hubble gave
- * no direction for differently than the first run did.
+ * The rebuilt state equals the lost one but for the evidence bounded by count (see
+ * {@link REREAD_MS}).
  *
  * After a rotation (the path names a new file) the new file is read from its start, and
  * its records are what the cursor then names; a crash right after a rotation loses the
@@ -167,7 +172,7 @@ export class FileProgress {
     };
     tracker.forEachInFlight(note);
     reorder?.forEachHeld((flow) => { note(this.origins.get(flow), toMillis(flow.time), "waiting"); });
-    const start = this.startBefore(oldest - TRACKER_HORIZON_MS);
+    const start = this.startBefore(oldest - REREAD_MS);
     if (this.resumed && this.stored && this.last < this.storedLast) {
       // Still reading again what the stored cursor covers: beyond what was read again, the
       // stored cursor's word stands (its start, and what it said was not stored yet).

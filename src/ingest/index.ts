@@ -4,5 +4,5 @@ export { IngestSummary, formatSummaryLine } from "./ingest-summary.js";
 export type { IngestTotals } from "./ingest-summary.js";
 export { persistFlows, resumableBatches } from "./persist-flows.js";
 export type { PersistFlowsOptions, PersistResult } from "./persist-flows.js";
-export { FileProgress, TRACKER_HORIZON_MS } from "./file-progress.js";
+export { FileProgress, REREAD_MS } from "./file-progress.js";
 export { StreamProgress } from "./stream-progress.js";

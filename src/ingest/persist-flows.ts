@@ -1,6 +1,6 @@
 import { ConnectionTracker, FlowReorderBuffer, IdentityResolver, toMillis } from "../flows/index.js";
 import type { Connection, FlowReorderOptions, IdentityResolverStats } from "../flows/index.js";
-import { GraphWriter, ResumeFilter, cursorOf, readCursor } from "../graph/index.js";
+import { GraphWriter, ResumeFilter, cursorOf, clearHeldTuples, readCursor, readHeldTuples } from "../graph/index.js";
 import type { GraphStore, GraphWriterOptions } from "../graph/index.js";
 import type { HubbleEvent } from "../hubble/index.js";
 import { teeSink } from "../metrics/index.js";
@@ -116,12 +116,24 @@ export async function persistFlows(
   const result: PersistResult = { writer, skipped: () => filter.skipped + (file?.progress.skipped ?? 0) + (stream?.progress.skipped ?? 0), identities: () => resolver.stats };
   onStart?.(result);
   const progress = file?.progress ?? stream?.progress;
-  const tracker = new ConnectionTracker(resolver, progress ? { originOf: progress.originOf, replay: progress.replay } : {});
+  // With a file or stream cursor, the tracker's held TCP 5-tuples are stored with it and
+  // taken back here, so a restart only reads again the seconds around what was in flight.
+  const tracker = new ConnectionTracker(resolver, progress ? { originOf: progress.originOf, replay: progress.replay, logHeld: true } : {});
+  // Without a cursor to resume (a fresh graph, stdin) tuples of an earlier reading are not its own.
+  if (progress && resuming) tracker.restoreHeld(readHeldTuples(options.store, options.source));
+  else if (progress) clearHeldTuples(options.store, options.source);
   const reorder = options.order === undefined ? undefined : new FlowReorderBuffer(options.order);
   const input = progress ? noteRecords(batches, progress) : batches;
+  const withHeld = (mark: () => void): (() => void) => {
+    const held = tracker.takeHeldChanges();
+    return () => {
+      mark();
+      writer.noteHeld(held);
+    };
+  };
   const handover = file
-    ? { intervalMs: FILE_HANDOVER_MS, take: () => file.progress.handover(writer, tracker, reorder) }
-    : stream ? { intervalMs: STREAM_HANDOVER_MS, take: () => stream.progress.handover(writer, tracker) } : undefined;
+    ? { intervalMs: FILE_HANDOVER_MS, take: () => withHeld(file.progress.handover(writer, tracker, reorder)) }
+    : stream ? { intervalMs: STREAM_HANDOVER_MS, take: () => withHeld(stream.progress.handover(writer, tracker)) } : undefined;
   try {
     await runIngestLoop(resumableBatches(input, writer, filter), {
       tracker, ...(reorder === undefined ? {} : { reorder }), onTracked: (flow) => { if (toMillis(flow.time) >= storedMs) writer.advanceCursor(cursorOf(flow)); },

@@ -2,7 +2,7 @@ import { flowKey, toMillis } from "../flows/index.js";
 import type { ConnectionTracker, Flow, Timestamp, TrackerReplay } from "../flows/index.js";
 import type { GraphWriter, KeyedFlow, StreamCursor } from "../graph/index.js";
 import type { HubbleEvent } from "../hubble/index.js";
-import { TRACKER_HORIZON_MS } from "./file-progress.js";
+import { REREAD_MS } from "./file-progress.js";
 
 /** How long (flow time) the key of a flow is remembered for the cursor (see forget). */
 const REMEMBER_MS = 3000;
@@ -29,9 +29,9 @@ function minusMs(time: Timestamp, ms: number): Timestamp {
  *
  * The tracker holds connections still open to merging, TCP 5-tuples already counted and
  * flows waiting for their direction; a crash loses that state. So each stored batch carries
- * a stream cursor (see StreamCursor): a restart asks the server for the flows `since` a time
- * at least {@link TRACKER_HORIZON_MS} before the oldest flow still in flight, and feeds them
- * all to a fresh tracker so it rebuilds the state it had. What was already stored is not
+ * a stream cursor (see StreamCursor) and the held TCP 5-tuples: a restart takes the tuples
+ * back, asks the server for the flows `since` a time {@link REREAD_MS} before the oldest
+ * flow still in flight, and feeds them all to the tracker so it rebuilds the rest. What was already stored is not
  * counted again: a flow up to the cursor's `last` is tallied only when it was still in flight
  * (`open`), and a connection is emitted only when the flow that began it was in flight or
  * began a connection not written yet (`pending`). Beyond `last`, everything counts.
@@ -135,7 +135,7 @@ export class StreamProgress {
       for (const [key, time] of this.pending) if (compare(time, newest) > 0) pending.push({ key, time });
       return { start: stored.start, last: stored.last, lastKeys: stored.lastKeys, open, pending };
     }
-    return { start: minusMs(oldest, TRACKER_HORIZON_MS), last: newest, lastKeys: [...this.keysAtNewest], open, pending };
+    return { start: minusMs(oldest, REREAD_MS), last: newest, lastKeys: [...this.keysAtNewest], open, pending };
   }
 
   /** Hands the cursor over to the writer (see IngestLoopOptions.handover). */

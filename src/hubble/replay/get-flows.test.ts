@@ -55,6 +55,15 @@ describe("GetFlows semantics of the replay server", () => {
     expect(uptoTimes(got)).toEqual(uptoTimes(flows));
   });
 
+  it("paces each call at --send-rate, its backlog too, and sends the same flows", async () => {
+    const address = await serve({ sendRate: 1000 });
+    const started = performance.now();
+    const got = await fetch(address, { number: 0 });
+    // 400 flows at 1,000/s cannot arrive in less than 0.4 s (a slower machine only takes longer).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+    expect(uptoTimes(got)).toEqual(uptoTimes(flows));
+  });
+
   it("rejects first with follow as InvalidArgument, like Hubble", async () => {
     const address = await serve();
     const stream = openFlowStream({ address, request: { first: true, follow: true } });

@@ -13,7 +13,16 @@ export interface GetFlowsContext {
   readonly version: string;
   /** Open calls, each with the function that ends it with a status (used on shutdown). */
   readonly open: Map<object, (error: Partial<StatusObject>) => void>;
+  /**
+   * Flows per second each call sends at most, its backlog included (a Relay delivering what
+   * the nodes observe as they observe it, not a buffer dumped at once); 0: as fast as the
+   * client reads.
+   */
+  readonly sendRate: number;
 }
+
+/** How often a paced call looks again whether it may send (ms). */
+const PACE_TICK_MS = 20;
 
 type FlowsCall = ServerWritableStream<Buffer, Buffer>;
 
@@ -63,9 +72,14 @@ export function serveGetFlows(call: FlowsCall, ctx: GetFlowsContext): void {
   let sent = 0;
   let waiting = false;
   let done = false;
+  // Paced: flows sent against the budget since the call began.
+  const began = performance.now();
+  let paced = 0;
+  let paceTimer: NodeJS.Timeout | undefined;
   const finish = (error?: Partial<StatusObject>): void => {
     if (done) return;
     done = true;
+    clearTimeout(paceTimer);
     unsubscribe();
     ctx.open.delete(call);
     if (call.cancelled) return;
@@ -74,7 +88,12 @@ export function serveGetFlows(call: FlowsCall, ctx: GetFlowsContext): void {
   };
   const pump = (): void => {
     waiting = false;
+    paceTimer = undefined;
     while (!done) {
+      if (ctx.sendRate > 0 && paced >= ((performance.now() - began) * ctx.sendRate) / 1000) {
+        paceTimer = setTimeout(pump, PACE_TICK_MS);
+        return;
+      }
       let bytes: Buffer;
       let isFlow = false;
       if (cursor < ring.oldestSeq) {
@@ -94,6 +113,7 @@ export function serveGetFlows(call: FlowsCall, ctx: GetFlowsContext): void {
         }
         bytes = entry.bytes;
         isFlow = entry.isFlow;
+        if (isFlow) paced++;
       }
       const more = call.write(bytes);
       if (isFlow && plan.maxFlows > 0 && ++sent >= plan.maxFlows) {
@@ -107,7 +127,7 @@ export function serveGetFlows(call: FlowsCall, ctx: GetFlowsContext): void {
     }
   };
   const unsubscribe = ctx.source.subscribe(() => {
-    if (waiting) pump();
+    if (waiting && paceTimer === undefined) pump();
   });
   ctx.open.set(call, finish);
   call.on("cancelled", () => {

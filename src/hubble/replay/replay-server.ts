@@ -24,6 +24,8 @@ export interface ReplayServerOptions {
   readonly version?: string;
   /** How long `close()` lets calls finish before cutting them, in ms (default 2000). */
   readonly closeTimeoutMs?: number;
+  /** Flows per second each GetFlows call sends at most, its backlog included (default 0: unpaced). */
+  readonly sendRate?: number;
 }
 
 const identity = (b: Buffer): Buffer => b;
@@ -47,7 +49,7 @@ export class ReplayServer {
     const nodeName = options.nodeName ?? "replay-node";
     const version = options.version ?? REPLAY_SERVER_VERSION;
     this.facts = { nodeName, version, address: "", tls: options.tls !== undefined };
-    this.flows = { source, nodeName, version, open: new Map() };
+    this.flows = { source, nodeName, version, open: new Map(), sendRate: options.sendRate ?? 0 };
     const m = hubbleMethods();
     const unary = (make: () => Buffer) => (_call: ServerUnaryCall<Buffer, Buffer>, done: sendUnaryData<Buffer>) => {
       done(null, make());
