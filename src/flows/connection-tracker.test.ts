@@ -69,6 +69,31 @@ describe("ConnectionTracker", () => {
     expect(tracker.stats.unknownDirection).toBe(0);
   });
 
+  it("logs the TCP 5-tuples it holds, and a tracker that takes them back knows their later packets", () => {
+    const first = new ConnectionTracker(new IdentityResolver(), { logHeld: true });
+    const out: Connection[] = [];
+    first.push(flow(egressSyn), out);
+    first.push(flow({ ...egressSyn, at: T0 + 1500, l4: udp() }), out);
+    const changes = first.takeHeldChanges();
+    // The SYN's connection left the merge window at T0 + 1500 ms; UDP is never held.
+    expect(changes.added).toHaveLength(1);
+    expect(changes.added[0]?.[1]).toBe(T0);
+    expect(changes.expiredThrough).toBe(T0 + 1500 - 60_000);
+    first.drain(out);
+    // The drain forgets every tuple; the bound it reports stays with flow time.
+    expect(first.takeHeldChanges()).toEqual({ added: [], expiredThrough: T0 + 1500 - 60_000 });
+    const later = { ...egressSyn, at: T0 + 30_000, l4: tcp("PA") };
+    const resumed = new ConnectionTracker(new IdentityResolver(), { logHeld: true });
+    resumed.restoreHeld(changes.added);
+    const again: Connection[] = [];
+    resumed.push(flow(later), again);
+    resumed.drain(again);
+    expect(again).toEqual([]);
+    expect(resumed.stats.merged).toBe(1);
+    // Without them, the packet 30 s in is a connection already open when watching began.
+    expect(track([later]).out.map((c) => c.kind)).toEqual(["existing"]);
+  });
+
   it("counts a SYN on the same 5-tuple after the TIME_WAIT minute as a new connection", () => {
     const { out } = track([egressSyn, { ...egressSyn, at: T0 + 61_000 }]);
     expect(out.filter((c) => c.kind === "new")).toHaveLength(2);
