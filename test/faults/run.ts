@@ -73,7 +73,7 @@ async function fileKillScenario(): Promise<FaultRow[]> {
 const SCENARIOS: Readonly<Record<string, () => Promise<FaultRow | FaultRow[]>>> = {
   "file-kill": fileKillScenario,
   "disk-full": () => diskFullScenario({ flows: quick ? 40_000 : 100_000, rounds: 4 }),
-  "serve-kill": () => serveKillScenario({ flows: quick ? 100_000 : 200_000, kills: quick ? 10 : 12, seed, sendRate: 5_000 }),
+  "serve-kill": () => serveKillScenario({ flows: quick ? 100_000 : 200_000, kills: quick ? 10 : 12, seed, fillRate: 5_000 }),
   "relay-loop": () => relayLoopScenario({ flows: quick ? 60_000 : 120_000, kills: quick ? 10 : 12, freezes: 3, seed }),
   "hostile-input": hostileInputScenario,
 };

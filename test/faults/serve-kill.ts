@@ -1,7 +1,7 @@
 /**
  * SIGKILL loops on `serve`: a replay server holds a capture in its ring (as Relay holds what
- * the nodes buffered) and sends it at a cluster's pace (`--send-rate`), so each restart meets
- * a stream still in progress; `serve` on a fresh graph reads it, is killed at a random moment,
+ * the nodes buffered), filled at a cluster's pace (`--fill-rate`), so each restart meets a
+ * stream still in progress; `serve` on a fresh graph reads it, is killed at a random moment,
  * started again, and so on; a last run reads to the end and stops with SIGTERM. Its graph
  * must equal, count for count, the graph of one uninterrupted run over the same ring; the
  * restarts that moved the stored cursor forward are counted as survived.
@@ -127,22 +127,26 @@ export async function writeCapture(dir: string, flows: number, seed: number): Pr
 }
 
 /** `kills` SIGKILLs of serve at random moments of its read of a `flows`-flow ring. */
-export async function serveKillScenario(options: { readonly flows: number; readonly kills: number; readonly seed: number; readonly sendRate: number }): Promise<FaultRow> {
+export async function serveKillScenario(options: { readonly flows: number; readonly kills: number; readonly seed: number; readonly fillRate: number }): Promise<FaultRow> {
   const name = "SIGKILL of serve mid-stream";
   const dir = mkdtempSync(join(tmpdir(), "faults-serve-kill-"));
   const failures: string[] = [];
   const children: ChildProcessWithoutNullStreams[] = [];
   try {
     const { capture, lastFlowTime } = await writeCapture(dir, options.flows, options.seed);
-    const replay = cli(["replay", "--file", capture, "--listen", "127.0.0.1:0", "--send-rate", String(options.sendRate)]);
-    children.push(replay);
-    const hubble = (await output(replay, /listening on (\S+)/, 30_000))[1] ?? "";
-
+    // The reference reads the whole ring at once; the killed runs get a server of their own
+    // whose ring fills at the pace from its start.
+    const whole = cli(["replay", "--file", capture, "--listen", "127.0.0.1:0"]);
+    children.push(whole);
     const reference = join(dir, "clean.db");
-    const cleanProblem = await completeRun(dir, hubble, reference, lastFlowTime);
+    const cleanProblem = await completeRun(dir, (await output(whole, /listening on (\S+)/, 30_000))[1] ?? "", reference, lastFlowTime);
     if (cleanProblem !== undefined) throw new Error(`clean run: ${cleanProblem}`);
+    whole.kill();
     const want = graphCounts(reference, { integrity: true });
     const end = cursorOf(reference);
+    const replay = cli(["replay", "--file", capture, "--listen", "127.0.0.1:0", "--fill-rate", String(options.fillRate)]);
+    children.push(replay);
+    const hubble = (await output(replay, /listening on (\S+)/, 30_000))[1] ?? "";
 
     const db = join(dir, "killed.db");
     let random = options.seed;

@@ -14,7 +14,7 @@ interface RawOptions {
   readonly loop?: boolean;
   readonly liveOnly?: boolean;
   readonly capacity?: string;
-  readonly sendRate?: string;
+  readonly fillRate?: string;
   readonly nodeName: string;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
@@ -42,7 +42,7 @@ export function registerReplayCommand(program: Command, deps: ReplayCommandDeps)
     .option("--loop", "with --rate: start over at the end of the capture, with fresh timestamps")
     .option("--live-only", "with --rate: the ring starts empty and holds only the live replay (no backlog at the capture's own times)")
     .option("--capacity <n>", "ring buffer capacity (default 4095, or the capture's size when larger)")
-    .option("--send-rate <n>", "send each GetFlows call's flows, the buffered ones too, at most n per second, as a live stream arrives (default: as fast as the client reads)")
+    .option("--fill-rate <n>", "the capture fills the ring at n events per second from the start, as a node's buffer fills: a call gets what has arrived at once and the rest as it arrives (default: all at once)")
     .option("--node-name <name>", "node name reported in GetNodes, Peer/Notify and lost-events notices", "replay-node")
     .option("--tls-cert <file>", "serve TLS with this PEM certificate (needs --tls-key)")
     .option("--tls-key <file>", "PEM private key of --tls-cert")
@@ -70,7 +70,7 @@ interface Settings {
   loop?: boolean;
   liveOnly?: boolean;
   capacity?: number;
-  sendRate?: number;
+  fillRate?: number;
   tls?: ServerTlsOptions;
 }
 
@@ -86,7 +86,10 @@ function toSettings(raw: RawOptions): Settings {
     settings.liveOnly = true;
   }
   if (raw.capacity !== undefined) settings.capacity = parsePositiveInt("--capacity", raw.capacity);
-  if (raw.sendRate !== undefined) settings.sendRate = parsePositiveInt("--send-rate", raw.sendRate);
+  if (raw.fillRate !== undefined) {
+    if (settings.rate) throw new UsageError("--fill-rate paces the capture at its own times; --rate replays it live with new ones: give one of them");
+    settings.fillRate = parsePositiveInt("--fill-rate", raw.fillRate);
+  }
   if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) throw new UsageError("--tls-cert and --tls-key must be given together");
   if (raw.tlsClientCa !== undefined && raw.tlsCert === undefined) throw new UsageError("--tls-client-ca needs --tls-cert and --tls-key");
   if (raw.tlsCert !== undefined && raw.tlsKey !== undefined) {

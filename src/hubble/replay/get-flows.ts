@@ -14,14 +14,13 @@ export interface GetFlowsContext {
   /** Open calls, each with the function that ends it with a status (used on shutdown). */
   readonly open: Map<object, (error: Partial<StatusObject>) => void>;
   /**
-   * Flows per second each call sends at most, its backlog included (a Relay delivering what
-   * the nodes observe as they observe it, not a buffer dumped at once); 0: as fast as the
-   * client reads.
+   * The ring sequence below which events have arrived: all of them, or, when the ring fills
+   * at a pace (see ReplayServerOptions.fillRate), those the pace has reached by now.
    */
-  readonly sendRate: number;
+  readonly arrived: () => number;
 }
 
-/** How often a paced call looks again whether it may send (ms). */
+/** How often a call waiting for a paced ring looks again (ms). */
 const PACE_TICK_MS = 20;
 
 type FlowsCall = ServerWritableStream<Buffer, Buffer>;
@@ -72,9 +71,6 @@ export function serveGetFlows(call: FlowsCall, ctx: GetFlowsContext): void {
   let sent = 0;
   let waiting = false;
   let done = false;
-  // Paced: flows sent against the budget since the call began.
-  const began = performance.now();
-  let paced = 0;
   let paceTimer: NodeJS.Timeout | undefined;
   const finish = (error?: Partial<StatusObject>): void => {
     if (done) return;
@@ -90,10 +86,6 @@ export function serveGetFlows(call: FlowsCall, ctx: GetFlowsContext): void {
     waiting = false;
     paceTimer = undefined;
     while (!done) {
-      if (ctx.sendRate > 0 && paced >= ((performance.now() - began) * ctx.sendRate) / 1000) {
-        paceTimer = setTimeout(pump, PACE_TICK_MS);
-        return;
-      }
       let bytes: Buffer;
       let isFlow = false;
       if (cursor < ring.oldestSeq) {
@@ -105,6 +97,10 @@ export function serveGetFlows(call: FlowsCall, ctx: GetFlowsContext): void {
           else waiting = true;
           return;
         }
+        if (cursor >= ctx.arrived()) {
+          paceTimer = setTimeout(pump, PACE_TICK_MS);
+          return;
+        }
         const entry = ring.at(cursor++);
         if (!entry) continue;
         if (entry.isFlow && plan.until && entry.time && compareTime(entry.time, plan.until) > 0) {
@@ -113,7 +109,6 @@ export function serveGetFlows(call: FlowsCall, ctx: GetFlowsContext): void {
         }
         bytes = entry.bytes;
         isFlow = entry.isFlow;
-        if (isFlow) paced++;
       }
       const more = call.write(bytes);
       if (isFlow && plan.maxFlows > 0 && ++sent >= plan.maxFlows) {

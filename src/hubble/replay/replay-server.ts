@@ -24,8 +24,12 @@ export interface ReplayServerOptions {
   readonly version?: string;
   /** How long `close()` lets calls finish before cutting them, in ms (default 2000). */
   readonly closeTimeoutMs?: number;
-  /** Flows per second each GetFlows call sends at most, its backlog included (default 0: unpaced). */
-  readonly sendRate?: number;
+  /**
+   * Events per second at which the ring fills from the server's start (default 0: all of it
+   * at once): as a node's buffer fills with what it observes, a call gets what has arrived at
+   * once and the rest as it arrives, so a client that restarts meets a stream in progress.
+   */
+  readonly fillRate?: number;
 }
 
 const identity = (b: Buffer): Buffer => b;
@@ -49,7 +53,10 @@ export class ReplayServer {
     const nodeName = options.nodeName ?? "replay-node";
     const version = options.version ?? REPLAY_SERVER_VERSION;
     this.facts = { nodeName, version, address: "", tls: options.tls !== undefined };
-    this.flows = { source, nodeName, version, open: new Map(), sendRate: options.sendRate ?? 0 };
+    const fillRate = options.fillRate ?? 0;
+    const started = performance.now();
+    const arrived = fillRate > 0 ? () => Math.floor(((performance.now() - started) * fillRate) / 1000) : () => Number.POSITIVE_INFINITY;
+    this.flows = { source, nodeName, version, open: new Map(), arrived };
     const m = hubbleMethods();
     const unary = (make: () => Buffer) => (_call: ServerUnaryCall<Buffer, Buffer>, done: sendUnaryData<Buffer>) => {
       done(null, make());
