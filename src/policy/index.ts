@@ -51,3 +51,8 @@ export { explainEvaluation, describeRule } from "./explain/explain.js";
 export { describeIcmpType, describeIcmpMatch } from "./explain/describe-icmp.js";
 export type { FlowConnection } from "./evaluate/from-flow.js";
 export { connectionFromFlow } from "./evaluate/from-flow.js";
+
+export type { ExplainRow, ExplainTable, ExplainTarget } from "./explain-table/explain-table.js";
+export { explainModel } from "./explain-table/explain-table.js";
+export { describePeer, describePort } from "./explain-table/describe-piece.js";
+export { explainTableToJson, explainTableToText, targetText } from "./explain-table/render-explain-table.js";
