@@ -1,14 +1,9 @@
 import type { Command } from "commander";
-import { createPolicyView, diffPolicies, policyDiffToJson, policyDiffToMarkdown, policyDiffToTable } from "../../audit/index.js";
-import type { PolicyDiff } from "../../audit/index.js";
-import { openGraphStore, queryGraph } from "../../graph/index.js";
-import type { TimeWindow } from "../../graph/index.js";
-import { compilePolicyModel, isSemanticsName } from "../../policy/index.js";
-import type { PolicyModel, SemanticsName } from "../../policy/index.js";
+import { isSemanticsName } from "../../policy/index.js";
 import { summaryOf } from "../command-table.js";
 import { UsageError } from "../usage-error.js";
-import { addWindowOptions, windowOf } from "../window-options.js";
-import { addKubeOptions, checkKubeFlags, KUBERNETES_SOURCE, loadPolicySet } from "./policy-sets.js";
+import { addWindowOptions } from "../window-flags.js";
+import { addKubeOptions, checkKubeFlags, KUBERNETES_SOURCE } from "./policy-sets.js";
 import type { KubeFlags, PolicySetDeps } from "./policy-sets.js";
 
 /** What `policies diff` needs: policy sets, stdout and a clock. */
@@ -40,7 +35,8 @@ export const NEEDS_DB =
 
 /**
  * Adds `hubble-auditor policies diff OLD NEW`: the observed connections that one policy set
- * allows and the other denies, each with the rules responsible on both sides.
+ * allows and the other denies, each with the rules responsible on both sides. The graph store
+ * and the diff are loaded when the command runs, so the other `policies` commands stay light.
  */
 export function registerPoliciesDiffCommand(program: Command, deps: PoliciesDiffDeps): Command {
   const policies = program.commands.find((c) => c.name() === "policies") ?? program.command("policies").description(summaryOf("policies"));
@@ -58,27 +54,8 @@ export function registerPoliciesDiffCommand(program: Command, deps: PoliciesDiff
       if (!isSemanticsName(raw.semantics)) throw new UsageError(`--semantics must be cilium or upstream, got "${raw.semantics}"`);
       if (raw.db === undefined) throw new UsageError(NEEDS_DB);
       checkKubeFlags(raw, [[old], [next]]);
-      const window = windowOf(raw, (deps.now ?? Date.now)());
-      const oldPolicies = await loadPolicySet("OLD", [old], raw, deps);
-      const newPolicies = await loadPolicySet("NEW", [next], raw, deps);
-      const diff = diffOverGraph(raw.db, window, { old: compilePolicyModel(oldPolicies), next: compilePolicyModel(newPolicies), semantics: raw.semantics });
-      const sources = { old, new: next };
-      deps.write(raw.output === "json" ? policyDiffToJson(diff, sources) : raw.output === "markdown" ? policyDiffToMarkdown(diff, sources) : policyDiffToTable(diff, sources));
+      const { runPoliciesDiff } = await import("./policies-diff-run.js");
+      const window = { since: raw.since, ...(raw.until === undefined ? {} : { until: raw.until }) };
+      deps.write(await runPoliciesDiff({ old, new: next, db: raw.db, window, kube: raw, semantics: raw.semantics, output: raw.output, nowMs: (deps.now ?? Date.now)() }, deps));
     });
-}
-
-interface DiffModels {
-  readonly old: PolicyModel;
-  readonly next: PolicyModel;
-  readonly semantics: SemanticsName;
-}
-
-function diffOverGraph(db: string, window: TimeWindow, models: DiffModels): PolicyDiff {
-  const store = openGraphStore({ path: db, access: "read-only" });
-  try {
-    const graph = queryGraph(store, { window });
-    return diffPolicies(graph, createPolicyView(models.old, { semantics: models.semantics }), createPolicyView(models.next, { semantics: models.semantics }));
-  } finally {
-    store.close();
-  }
 }
