@@ -2,7 +2,7 @@ import { auditGraph, createPolicyView, diffPolicies, edgeText, edgesWantingExamp
 import type { AuditReport, PolicyDiff, PolicyView } from "../audit/index.js";
 import { edgeSamples, queryGraph, resolveWindow } from "../graph/index.js";
 import type { EdgeSample, GraphStore, ObservedGraph, TimeWindow } from "../graph/index.js";
-import { compilePolicyModel } from "../policy/index.js";
+import { compilePolicyModel, withInventory } from "../policy/index.js";
 import type { ParsedPolicies } from "../policy/index.js";
 import { recommendPolicies, whatIf } from "../recommend/index.js";
 import type { PolicyKindChoice, RecommendResult, WhatIfReport } from "../recommend/index.js";
@@ -168,11 +168,7 @@ export class Analysis {
   /** A proposal with the current model's Namespace and Pod objects it does not name itself, so selectors see the cluster's labels. */
   private withCurrentInventory(proposal: ParsedPolicies): ParsedPolicies {
     const current = this.snapshot?.parsed;
-    return current === undefined ? proposal : {
-      ...proposal,
-      namespaces: [...proposal.namespaces, ...current.namespaces.filter((n) => !proposal.namespaces.some((p) => p.name === n.name))],
-      pods: [...proposal.pods, ...current.pods.filter((p) => !proposal.pods.some((q) => q.namespace === p.namespace && q.name === p.name))],
-    };
+    return current === undefined ? proposal : withInventory(proposal, current);
   }
 
   /** The generation's policy model; a 503 while none is loaded yet. */

@@ -19,6 +19,7 @@ export type { NamespaceSpec, PodSpec, NamedPort, OwnerRef } from "./spec/invento
 
 export type { ParsedPolicies, ParseOptions } from "./parse/parse-documents.js";
 export { parsePolicyDocuments } from "./parse/parse-documents.js";
+export { withInventory } from "./parse/with-inventory.js";
 export type { DocumentBounds } from "./parse/bounds.js";
 export { DEFAULT_BOUNDS } from "./parse/bounds.js";
 

@@ -2,7 +2,7 @@ import { createPolicyView, diffPolicies, policyDiffToJson, policyDiffToMarkdown,
 import type { PolicyDiff } from "../../audit/index.js";
 import { openGraphStore, queryGraph } from "../../graph/index.js";
 import type { TimeWindow } from "../../graph/index.js";
-import { compilePolicyModel } from "../../policy/index.js";
+import { compilePolicyModel, withInventory } from "../../policy/index.js";
 import type { PolicyModel, SemanticsName } from "../../policy/index.js";
 import { windowOf } from "../window-options.js";
 import type { WindowFlags } from "../window-flags.js";
@@ -29,7 +29,11 @@ export async function runPoliciesDiff(run: PoliciesDiffRun, deps: PolicySetDeps)
   const window = windowOf(run.window, run.nowMs);
   const oldPolicies = await loadPolicySet("OLD", [run.old], run.kube, deps);
   const newPolicies = await loadPolicySet("NEW", [run.new], run.kube, deps);
-  const diff = diffOverGraph(run.db, window, { old: compilePolicyModel(oldPolicies), next: compilePolicyModel(newPolicies), semantics: run.semantics });
+  // Both sides see the same Namespaces and Pods (named ports), e.g. the cluster's when one side is k8s
+  // and the other files without them: only the policies differ.
+  const old = compilePolicyModel(withInventory(oldPolicies, newPolicies));
+  const next = compilePolicyModel(withInventory(newPolicies, oldPolicies));
+  const diff = diffOverGraph(run.db, window, { old, next, semantics: run.semantics });
   const sources = { old: run.old, new: run.new };
   switch (run.output) {
     case "json":

@@ -70,6 +70,9 @@ await mkdir(newDir);
 await writeFile(join(newDir, "api.yaml"), NEW_API);
 await writeFile(join(newDir, "db.yaml"), NEW_DB);
 
+/** What the fake cluster holds; OLD unless a test says otherwise. */
+let cluster = OLD;
+
 async function run(...args: string[]): Promise<{ out: string; err: string }> {
   let out = "";
   let err = "";
@@ -79,7 +82,7 @@ async function run(...args: string[]): Promise<{ out: string; err: string }> {
   const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
   registerPoliciesDiffCommand(program, {
     ...policyCommandDeps(warn, { write: (t) => (out += t) }),
-    loadKubernetesDocuments: () => Promise.resolve(yamlDocuments(OLD, "cluster")),
+    loadKubernetesDocuments: () => Promise.resolve(yamlDocuments(cluster, "cluster")),
     now: () => NOW,
   });
   await program.parseAsync(["policies", "diff", ...args], { from: "user" });
@@ -139,6 +142,32 @@ describe("hubble-auditor policies diff", () => {
 
   it("the same policies on both sides change nothing", async () => {
     expect((await run(oldFile, "k8s", "--db", graph)).out).toContain("0 of 4 observed connections change: 0 allowed -> denied, 0 denied -> allowed\n");
+  });
+
+  it("both sides resolve named ports on the same Pods: files without Pods against the cluster's", async () => {
+    // web -> api on 8080 is allowed by port name; only the cluster has the Pod that names 8080 "http".
+    const named = (name: string): string => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ${name}, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: http}]}]
+`;
+    const file = join(dir, "named.yaml");
+    await writeFile(file, named("api-by-name"));
+    cluster = `${named("api-by-name")}---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop, labels: {app: api}}
+spec: {containers: [{name: api, ports: [{name: http, containerPort: 8080}]}]}
+`;
+    try {
+      const json = JSON.parse((await run("k8s", file, "--db", graph, "-o", "json")).out) as JsonDiff;
+      expect(json.changes).toEqual([]);
+    } finally {
+      cluster = OLD;
+    }
   });
 
   it("rejects bad invocations with one-line usage errors", async () => {
