@@ -55,5 +55,4 @@ export { connectionFromFlow } from "./evaluate/from-flow.js";
 
 export type { ExplainRow, ExplainTable, ExplainTarget } from "./explain-table/explain-table.js";
 export { explainModel } from "./explain-table/explain-table.js";
-export { describePeer, describePort } from "./explain-table/describe-piece.js";
 export { explainTableToJson, explainTableToText, targetText } from "./explain-table/render-explain-table.js";
