@@ -39,4 +39,9 @@ describe.skipIf(!existsSync(PROGRAM))("lazy commands", () => {
     expect(packagesLoadedFor(["help", "graph"])).toContain("better-sqlite3");
     expect(packagesLoadedFor(["policies", "check", "--help"])).not.toEqual(["commander"]);
   });
+
+  it("the policies commands load SQLite only when a diff runs", () => {
+    expect(packagesLoadedFor(["policies", "diff", "--help"])).not.toContain("better-sqlite3");
+    expect(packagesLoadedFor(["policies", "explain", "--help"])).not.toContain("better-sqlite3");
+  });
 });

@@ -1,7 +1,8 @@
-import { auditGraph, edgeText, edgesWantingExamples, withExamples } from "../audit/index.js";
-import type { AuditReport } from "../audit/index.js";
+import { auditGraph, createPolicyView, diffPolicies, edgeText, edgesWantingExamples, withExamples } from "../audit/index.js";
+import type { AuditReport, PolicyDiff, PolicyView } from "../audit/index.js";
 import { edgeSamples, queryGraph, resolveWindow } from "../graph/index.js";
 import type { EdgeSample, GraphStore, ObservedGraph, TimeWindow } from "../graph/index.js";
+import { compilePolicyModel, withInventory } from "../policy/index.js";
 import type { ParsedPolicies } from "../policy/index.js";
 import { recommendPolicies, whatIf } from "../recommend/index.js";
 import type { PolicyKindChoice, RecommendResult, WhatIfReport } from "../recommend/index.js";
@@ -144,13 +145,30 @@ export class Analysis {
   whatIf(proposal: ParsedPolicies, query: WindowQuery): WhatIfReport {
     const window = this.windowOf(query);
     const graph = queryGraph(this.options.store, { window, namespace: query.namespace });
+    return whatIf(graph, this.withCurrentInventory(proposal), { namespace: query.namespace, semantics: this.snapshot?.view.evaluator.semantics ?? "cilium", nowMs: this.atMs });
+  }
+
+  /**
+   * The connectivity that changes between two policy sets over a window's observed
+   * connections. An `undefined` set is the current policy model (503 while none is loaded);
+   * a given set gets the current model's Namespace and Pod objects, as in {@link whatIf}.
+   */
+  diffPolicies(sets: { readonly old: ParsedPolicies | undefined; readonly new: ParsedPolicies | undefined }, query: WindowQuery): PolicyDiff {
+    const old = this.viewOf(sets.old);
+    const next = this.viewOf(sets.new);
+    const graph = queryGraph(this.options.store, { window: this.windowOf(query), namespace: query.namespace });
+    return diffPolicies(graph, old, next);
+  }
+
+  private viewOf(set: ParsedPolicies | undefined): PolicyView {
+    if (set === undefined) return this.requirePolicies().view;
+    return createPolicyView(compilePolicyModel(this.withCurrentInventory(set)), { semantics: this.snapshot?.view.evaluator.semantics ?? "cilium" });
+  }
+
+  /** A proposal with the current model's Namespace and Pod objects it does not name itself, so selectors see the cluster's labels. */
+  private withCurrentInventory(proposal: ParsedPolicies): ParsedPolicies {
     const current = this.snapshot?.parsed;
-    const input: ParsedPolicies = current === undefined ? proposal : {
-      ...proposal,
-      namespaces: [...proposal.namespaces, ...current.namespaces.filter((n) => !proposal.namespaces.some((p) => p.name === n.name))],
-      pods: [...proposal.pods, ...current.pods.filter((p) => !proposal.pods.some((q) => q.namespace === p.namespace && q.name === p.name))],
-    };
-    return whatIf(graph, input, { namespace: query.namespace, semantics: this.snapshot?.view.evaluator.semantics ?? "cilium", nowMs: this.atMs });
+    return current === undefined ? proposal : withInventory(proposal, current);
   }
 
   /** The generation's policy model; a 503 while none is loaded yet. */

@@ -102,9 +102,10 @@ describe("what-if content types", () => {
     expect(error.message).toBe(`the request body's Content-Type must be ${documented.join(", ")}; got ${type ?? "none"}`);
   });
 
-  it("documents a body and its content types only for what-if, the one POST route", () => {
+  it("documents a body and its content types only for the POST routes: what-if, and policy diffs (JSON only)", () => {
     const posts = Object.entries(OPENAPI.paths).flatMap(([path, item]) => ("post" in item ? [path] : []));
-    expect(posts).toEqual(["/api/v1/whatif"]);
+    expect(posts).toEqual(["/api/v1/whatif", "/api/v1/policies/diff"]);
+    expect(Object.keys(OPENAPI.paths["/api/v1/policies/diff"].post.requestBody.content)).toEqual(["application/json"]);
   });
 });
 
@@ -116,7 +117,8 @@ describe("query parameters", () => {
   it.each(["since", "until"])("an empty %s is a 400 naming it, on every route that takes it", async (parameter) => {
     expect(windowed.length).toBeGreaterThan(5);
     for (const { path, method } of windowed) {
-      const { status, error } = await failure({ method, path: `${path}?${parameter}=`, ...(method === "POST" ? { body: POLICY, headers: { "content-type": "application/yaml" } } : {}) });
+      const body = path === "/api/v1/policies/diff" ? { body: JSON.stringify({ new: POLICY }), headers: { "content-type": "application/json" } } : { body: POLICY, headers: { "content-type": "application/yaml" } };
+      const { status, error } = await failure({ method, path: `${path}?${parameter}=`, ...(method === "POST" ? body : {}) });
       expect(status, `${method} ${path}`).toBe(400);
       expect(error).toEqual({ status: 400, code: "bad-parameter", parameter, message: `${parameter}: is empty; give a value or leave the parameter out` });
     }

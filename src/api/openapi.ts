@@ -68,7 +68,7 @@ export const OPENAPI = {
     title: "hubble-auditor",
     version: "1",
     description:
-      "Observed Cilium Hubble traffic against the cluster's network policies: the observed graph, audit findings, readiness for default-deny, least-privilege recommendations and what-if replays. Findings and recommendations are computed as of the last periodic refresh (generatedAt). Every endpoint but /healthz and /readyz needs `Authorization: Bearer <token>` when the daemon runs with --api-token-file.",
+      "Observed Cilium Hubble traffic against the cluster's network policies: the observed graph, audit findings, readiness for default-deny, least-privilege recommendations, what-if replays and diffs of policy sets. Findings and recommendations are computed as of the last periodic refresh (generatedAt). Every endpoint but /healthz and /readyz needs `Authorization: Bearer <token>` when the daemon runs with --api-token-file.",
   },
   servers: [{ url: "/" }],
   components: {
@@ -119,6 +119,29 @@ export const OPENAPI = {
         type: "object",
         required: ["id", "kind", "severity", "namespace", "summary", "evidence"],
         properties: { id: { type: "string" }, kind: { type: "string", enum: [...FINDING_KINDS] }, severity: { type: "string", enum: ["high", "medium", "low"] }, namespace: { type: "string" }, summary: { type: "string" }, evidence: { type: "object" } },
+      },
+      ConnectivityChange: {
+        type: "object",
+        required: ["from", "to", "protocol", "port", "change", "old", "new"],
+        properties: {
+          from: { type: "string", description: "source identity key" }, to: { type: "string", description: "destination identity key" },
+          protocol: { type: "string" }, port: { type: "integer", description: "the port; for ICMP the ICMP type" },
+          change: { type: "string", enum: ["allowed-to-denied", "denied-to-allowed"] },
+          old: ref("SideVerdict"), new: ref("SideVerdict"),
+        },
+      },
+      SideVerdict: {
+        type: "object",
+        required: ["verdict", "egress", "ingress", "notModelled"],
+        properties: { verdict: { type: "string", enum: ["allowed", "denied"] }, egress: ref("DirectionReason"), ingress: ref("DirectionReason"), notModelled: { type: "array", items: { type: "string" } } },
+      },
+      DirectionReason: {
+        type: "object",
+        required: ["direction", "verdict", "rules", "isolatedBy", "text"],
+        properties: {
+          direction: { type: "string", enum: ["egress", "ingress"] }, verdict: { type: "string", enum: ["allowed", "denied", "not-isolated", "not-enforced"] },
+          rules: { type: "array", items: { type: "string" } }, isolatedBy: { type: "array", items: { type: "string" } }, text: { type: "string" },
+        },
       },
       Policy: { type: "object", required: ["apiVersion", "kind", "metadata", "spec"], properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec: { type: "object" } } },
     },
@@ -211,6 +234,27 @@ export const OPENAPI = {
         responses: {
           "200": json({ type: "object", required: ["generatedAt", "window", "policies", "dropped", "notIsolated", "unused", "problems"], properties: { generatedAt: { type: "string" }, window, policies: { type: "integer" }, dropped: { type: "array" }, notIsolated: { type: "array" }, unused: { type: "array" }, problems: { type: "array", items: { type: "string" } } } }, "the what-if report"),
           ...errors(400, 401, 413, 415),
+        },
+      },
+    },
+    "/api/v1/policies/diff": {
+      post: {
+        summary: "the observed connections of a window whose verdict changes between two policy sets (allowed-to-denied, denied-to-allowed), with the rules responsible on each side; compared at L3/L4",
+        parameters: [P.namespace, P.since, P.until],
+        requestBody: {
+          required: true,
+          description: `the two policy sets as YAML or JSON manifests; a side left out is the current policy model (503 while none is loaded); compressed or not: Content-Encoding ${BODY_ENCODINGS.join(", ")}`,
+          content: Object.fromEntries(JSON_TYPES.map((t) => [t, {
+            schema: { type: "object", additionalProperties: false, minProperties: 1, properties: { old: { type: "string", description: "the policies as they are" }, new: { type: "string", description: "the policies as proposed" } } },
+          }])),
+        },
+        responses: {
+          "200": json({ type: "object", required: ["generatedAt", "window", "old", "new", "compared", "changes", "problems"], properties: {
+            generatedAt: { type: "string" }, window, old: { type: "string" }, new: { type: "string" },
+            compared: { type: "integer", description: "observed (source identity, destination identity, port/protocol) triples evaluated" },
+            changes: { type: "array", items: ref("ConnectivityChange") }, problems: { type: "array", items: { type: "string" } },
+          } }, "the connections whose verdict changes"),
+          ...errors(400, 401, 413, 415, 503),
         },
       },
     },

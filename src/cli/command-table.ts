@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import type { Logger } from "pino";
 import type { PolicyCommandDeps } from "./commands/policies-check.js";
+import type { SourceDocument } from "../policy/index.js";
+import type { KubeConfigOptions } from "../policy/sources/index.js";
 
 /** One command of the command line: what `--help` lists, and how to load it when it runs. */
 export interface CommandEntry {
@@ -14,6 +16,11 @@ export interface CommandEntry {
 async function policyDeps(): Promise<PolicyCommandDeps & { readonly warn: (text: string) => void }> {
   const { policyCommandDeps } = await import("./setup/policy-files.js");
   return policyCommandDeps((text) => process.stderr.write(text));
+}
+
+/** One snapshot of the cluster's policies, for the commands that take `k8s` as a policy source. */
+function kubernetesDocuments(logger: () => Promise<Logger>): (options: KubeConfigOptions) => Promise<readonly SourceDocument[]> {
+  return async (options) => (await import("./setup/kubernetes-documents.js")).kubernetesDocuments(options, await logger());
 }
 
 /** Every command, in the order `--help` lists them. */
@@ -55,9 +62,15 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "policies",
-    summary: "work with policy files",
-    register: async (program) => {
-      (await import("./commands/policies-check.js")).registerPoliciesCheckCommand(program, await policyDeps());
+    summary: "work with policy sets (files or the cluster): check them, explain what they allow, diff two over observed traffic",
+    register: async (program, logger) => {
+      const [check, explain, diff, deps] = await Promise.all([
+        import("./commands/policies-check.js"), import("./commands/policies-explain.js"), import("./commands/policies-diff.js"), policyDeps(),
+      ]);
+      const sets = { ...deps, loadKubernetesDocuments: kubernetesDocuments(logger) };
+      check.registerPoliciesCheckCommand(program, deps);
+      explain.registerPoliciesExplainCommand(program, sets);
+      diff.registerPoliciesDiffCommand(program, sets);
     },
   },
   {

@@ -90,6 +90,7 @@ const REQUESTS: readonly AnalysisRequest[] = [
   { endpoint: "graph", query: { ...WINDOW, format: "dot" } },
   { endpoint: "explain", query: { from: "bookinfo/productpage-v1", to: "bookinfo/details-v1", port: "9080" } },
   { endpoint: "whatif", query: { ...WINDOW }, body: { text: WHATIF, format: "yaml" } },
+  { endpoint: "policies-diff", query: { ...WINDOW }, body: { text: JSON.stringify({ new: WHATIF }), format: "json" } },
 ];
 
 describe("AnalysisThread", () => {

@@ -19,6 +19,7 @@ export type { NamespaceSpec, PodSpec, NamedPort, OwnerRef } from "./spec/invento
 
 export type { ParsedPolicies, ParseOptions } from "./parse/parse-documents.js";
 export { parsePolicyDocuments } from "./parse/parse-documents.js";
+export { withInventory } from "./parse/with-inventory.js";
 export type { DocumentBounds } from "./parse/bounds.js";
 export { DEFAULT_BOUNDS } from "./parse/bounds.js";
 
@@ -51,3 +52,7 @@ export { explainEvaluation, describeRule } from "./explain/explain.js";
 export { describeIcmpType, describeIcmpMatch } from "./explain/describe-icmp.js";
 export type { FlowConnection } from "./evaluate/from-flow.js";
 export { connectionFromFlow } from "./evaluate/from-flow.js";
+
+export type { ExplainRow, ExplainTable, ExplainTarget } from "./explain-table/explain-table.js";
+export { explainModel } from "./explain-table/explain-table.js";
+export { explainTableToJson, explainTableToText, targetText } from "./explain-table/render-explain-table.js";

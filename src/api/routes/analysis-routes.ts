@@ -3,7 +3,8 @@ import type { Request, Response, Router } from "express";
 import type { AnalysisEndpoint, AnalysisService } from "../analysis-service.js";
 import { sendBody } from "../response-cache.js";
 import type { ResponseCache } from "../response-cache.js";
-import { WHATIF_BODY_TYPES } from "../body-types.js";
+import { JSON_TYPES, WHATIF_BODY_TYPES } from "../body-types.js";
+import { policiesDiffBody } from "./policies-diff-route.js";
 import { whatIfBody } from "./whatif-route.js";
 
 /** The GET endpoints the analysis answers; `cached` ones are kept per generation (see ResponseCache). */
@@ -34,5 +35,8 @@ export function addAnalysisRoutes(router: Router, analysis: AnalysisService, cac
   }
   router.post("/api/v1/whatif", express.text({ type: [...WHATIF_BODY_TYPES], limit: limitBytes }), async (req: Request, res: Response) => {
     sendBody(res, (await analysis.respond({ endpoint: "whatif", query: req.query, body: whatIfBody(req) })).body);
+  });
+  router.post("/api/v1/policies/diff", express.text({ type: [...JSON_TYPES], limit: limitBytes }), async (req: Request, res: Response) => {
+    sendBody(res, (await analysis.respond({ endpoint: "policies-diff", query: req.query, body: policiesDiffBody(req) })).body);
   });
 }

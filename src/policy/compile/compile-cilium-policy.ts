@@ -1,6 +1,6 @@
 import { anchoredRegExp } from "../regex.js";
 import type { FullMatch } from "../regex.js";
-import type { CiliumPeerRuleSpec, CiliumPolicySpec, CiliumRuleSpec, IcmpRuleSpec, L7RulesSpec } from "../spec/cilium-policy.js";
+import type { CiliumPeerRuleSpec, CiliumPolicySpec, CiliumRuleSpec, HttpRuleSpec, IcmpRuleSpec, L7RulesSpec } from "../spec/cilium-policy.js";
 import type { LabelSelectorSpec } from "../spec/label-selector.js";
 import type { Direction } from "../spec/policy-id.js";
 import type { CompiledL7, CompiledPeer, CompiledPort, CompiledRule, PolicySection } from "./model.js";
@@ -142,6 +142,14 @@ function compileIcmps(icmps: readonly IcmpRuleSpec[]): CompiledPort[] {
   return out;
 }
 
+/** An HTTP rule in words; absent fields match every value. */
+function httpRuleText(r: HttpRuleSpec): string {
+  const parts = [r.method ?? "any method", r.urlPath ?? "any path"];
+  if (r.host !== undefined) parts.push(`host=${r.host}`);
+  for (const h of r.headers) parts.push(h.value === undefined ? `header ${h.name}` : `header ${h.name}: ${h.value}`);
+  return parts.join(" ");
+}
+
 function compileL7(spec: L7RulesSpec): CompiledL7 {
   switch (spec.kind) {
     case "http":
@@ -150,6 +158,7 @@ function compileL7(spec: L7RulesSpec): CompiledL7 {
         path: spec.path,
         rules: spec.rules.map((r) => ({
           path: r.path,
+          text: httpRuleText(r),
           ...(r.method === undefined ? {} : { method: anchoredRegExp(r.method) ?? NEVER }),
           ...(r.urlPath === undefined ? {} : { urlPath: anchoredRegExp(r.urlPath) ?? NEVER }),
           ...(r.host === undefined ? {} : { host: anchoredRegExp(r.host) ?? NEVER }),

@@ -89,6 +89,8 @@ export interface CompiledPort {
 /** Compiled HTTP rule: every present test must pass. */
 export interface CompiledHttpRule {
   readonly path: string;
+  /** The rule as written, for explanations: `GET /api/.*`, `any method /healthz host=shop.example`. */
+  readonly text: string;
   readonly method?: FullMatch;
   readonly urlPath?: FullMatch;
   readonly host?: FullMatch;

@@ -69,7 +69,8 @@ export function requirementsOf(spec: LabelSelectorSpec, keyPrefix: string): Comp
   return reqs;
 }
 
-function formatRequirement(r: CompiledRequirement): string {
+/** One requirement as explanations show it: `k8s:app=web`, `any:tier in (a, b)`, `!k8s:debug`. */
+export function formatRequirement(r: CompiledRequirement): string {
   const key = `${r.source ?? "any"}:${r.key}`;
   const values = [...r.values];
   switch (r.operator) {
