@@ -138,10 +138,10 @@ export class BatchFlusher {
   // Per (edge, verdict), the hour and kind of the sample last written (see sampleMemo): one
   // sample per hour is enough. Numbers, not strings: this memo holds up to MAX_SAMPLED entries.
   private readonly sampled = new Map<number, number>();
-  // Variant → row id and the day its last_seen was last raised (variant retention), by the
+  // Variant → row id and the minute its last_seen was last raised (variant retention), by the
   // variant object (the tally shares one per variant); a variant object not seen before is
   // looked up by its text in the database. Not by text here: texts are large and built on read.
-  private variantObjects = new WeakMap<EndpointVariant, { id: number; hour: number }>();
+  private variantObjects = new WeakMap<EndpointVariant, { id: number; minute: number }>();
   private readonly run: (batch: BatchAggregate, cursors: BatchCursors | undefined, now: number) => number;
 
   constructor(db: Database.Database) {
@@ -201,13 +201,17 @@ export class BatchFlusher {
     return rows;
   }
 
-  /** The row id of a variant, raising its last_seen once a day (retention drops variants no longer seen, in days). */
+  /**
+   * The row id of a variant, raising its last_seen at most once a minute: retention drops
+   * variants not seen for an hour and a minute before its cutoff (see retention.ts), so a
+   * variant in use is never dropped, whatever the retention.
+   */
   private variantId(variant: EndpointVariant, last: number): number {
-    const hour = Math.floor(last / (24 * HOUR_MS));
+    const minute = Math.floor(last / MINUTE_MS);
     const known = this.variantObjects.get(variant);
-    if (known !== undefined && known.hour >= hour) return known.id;
+    if (known !== undefined && known.minute >= minute) return known.id;
     const id = Number(this.statements.variant.pluck().get(variant.text, last));
-    this.variantObjects.set(variant, { id, hour });
+    this.variantObjects.set(variant, { id, minute });
     return id;
   }
 

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { ConnectionTracker, IdentityResolver } from "../flows/index.js";
+import type { Connection } from "../flows/index.js";
+import { flow, tcpFlags } from "../flows/testdata/flow-builder.js";
 import { GraphWriter } from "./graph-writer.js";
 import { queryGraph } from "./graph-query.js";
 import { RetentionRunner, runRetention } from "./retention.js";
@@ -60,5 +63,29 @@ describe("retention", () => {
     expect(count(store, "edge_buckets")).toBe(0);
     expect(count(store, "edges")).toBe(0);
     expect(count(store, "identities")).toBe(0);
+  });
+});
+
+describe("retention of end variants", () => {
+  it("never drops a variant that flow counts kept by the retention still name, even below an hour", () => {
+    const store = openGraphStore({ path: ":memory:" });
+    const writer = new GraphWriter(store);
+    const tracker = new ConnectionTracker(new IdentityResolver());
+    // One new connection a minute for five hours, between the same two workloads.
+    for (let m = 0; m < 300; m++) {
+      const out: Connection[] = [];
+      tracker.push(flow({ at: T0 + m * 60_000, l4: { protocol: "TCP", sourcePort: 30_000 + m, destinationPort: 8080, flags: tcpFlags("S") } }), out);
+      void writer.accept(out, tracker.takeFlowCounts());
+      writer.flush();
+    }
+    writer.close();
+    runRetention(store, T0 + 300 * 60_000, { retentionMs: 30 * 60_000 });
+    const db = dbOf(store);
+    const kept = db.prepare("SELECT count(*) FROM edge_variants").pluck().get();
+    expect(kept).toBeGreaterThanOrEqual(29);
+    const dangling = db.prepare(`SELECT count(*) FROM edge_variants ev
+      WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.id = ev.source_variant)
+         OR NOT EXISTS (SELECT 1 FROM variants v WHERE v.id = ev.destination_variant)`).pluck().get();
+    expect(dangling).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { HOUR_MS } from "./batch-aggregate.js";
+import { HOUR_MS, MINUTE_MS } from "./batch-aggregate.js";
 import { dbOf } from "./store.js";
 import type { GraphStore } from "./store.js";
 
@@ -49,8 +49,10 @@ const STEPS: readonly string[] = [
   `DELETE FROM edge_dns WHERE (edge_id, query) IN (SELECT edge_id, query FROM edge_dns WHERE last_seen < @cutoff LIMIT @limit)`,
   `DELETE FROM lost_events WHERE (node, source, bucket, span) IN
      (SELECT node, source, bucket, span FROM lost_events WHERE bucket + span <= @cutoff LIMIT @limit)`,
-  // Variants not seen since the cutoff: every flow count naming them is older and gone.
-  `DELETE FROM variants WHERE id IN (SELECT id FROM variants WHERE last_seen < @cutoff LIMIT @limit)`,
+  // Variants not seen for an hour and a minute before the cutoff: every flow count naming
+  // them has ended before the cutoff and goes. (A variant's last_seen is raised at most once
+  // a minute, and a flow count is kept in its minute or, rolled up, in its hour.)
+  `DELETE FROM variants WHERE id IN (SELECT id FROM variants WHERE last_seen < @cutoff - ${HOUR_MS + MINUTE_MS} LIMIT @limit)`,
   // Flow counts of edges last seen before the cutoff that have no bucket left (hours that
   // held only flow counts), then those edges, then identities no edge refers to any more.
   `DELETE FROM edge_variants WHERE edge_id IN (SELECT e.id FROM edges e WHERE e.last_seen < @cutoff
