@@ -6,6 +6,7 @@ import { explainAnswer } from "./routes/explain-route.js";
 import { findingsAnswer, namespacesAnswer } from "./routes/findings-route.js";
 import { graphAnswer } from "./routes/graph-route.js";
 import { downloadAnswer, recommendationsAnswer } from "./routes/recommendations-route.js";
+import { testAnswer } from "./routes/test-route.js";
 import { whatIfAnswer } from "./routes/whatif-route.js";
 import { HttpError } from "./http-error.js";
 
@@ -31,5 +32,8 @@ export async function answerAnalysisRequest(analysis: Analysis, store: GraphStor
     case "whatif":
       if (request.body === undefined) throw new HttpError(400, "empty-body", "the request body must hold the proposed policies (YAML or JSON manifests)");
       return whatIfAnswer(analysis, query, request.body);
+    case "test":
+      if (request.body === undefined) throw new HttpError(400, "empty-body", "the request body must hold a test matrix (cases: [{from, to, port, protocol, expect}])");
+      return testAnswer(analysis, store, query, request.body);
   }
 }

@@ -102,9 +102,9 @@ describe("what-if content types", () => {
     expect(error.message).toBe(`the request body's Content-Type must be ${documented.join(", ")}; got ${type ?? "none"}`);
   });
 
-  it("documents a body and its content types only for what-if, the one POST route", () => {
+  it("documents a body and its content types only for the POST routes, what-if and test", () => {
     const posts = Object.entries(OPENAPI.paths).flatMap(([path, item]) => ("post" in item ? [path] : []));
-    expect(posts).toEqual(["/api/v1/whatif"]);
+    expect(posts).toEqual(["/api/v1/whatif", "/api/v1/test"]);
   });
 });
 

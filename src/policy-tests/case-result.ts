@@ -40,7 +40,7 @@ export interface MatrixReport {
   readonly semantics: SemanticsName;
   readonly results: readonly CaseResult[];
   /** The window the history checks cover; `undefined` without a graph. */
-  readonly window?: { readonly sinceMs: number; readonly untilMs: number };
+  readonly window?: { readonly sinceMs: number; readonly untilMs: number; readonly note?: string };
   readonly summary: { readonly cases: number; readonly passed: number; readonly failed: number; readonly warnings: number };
 }
 

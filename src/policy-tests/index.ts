@@ -17,7 +17,7 @@ export type { RunMatrixInput, RunMatrixResult } from "./run-matrix.js";
 export { runMatrix } from "./run-matrix.js";
 export { decidingRule } from "./deciding-rule.js";
 export { matrixToTable } from "./render-table.js";
-export { matrixToJson } from "./render-json.js";
+export { matrixToJson, matrixToJsonValue } from "./render-json.js";
 export { matrixToJunit, xmlEscaped } from "./render-junit.js";
 export { matrixToTap } from "./render-tap.js";
 export type { GenerateOptions, GeneratedCase } from "./generate-matrix.js";

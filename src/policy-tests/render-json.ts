@@ -1,10 +1,10 @@
 import type { MatrixReport } from "./case-result.js";
 
-/** The report as JSON: one object per case (its location, ends, verdict, rule, explanation, history), times as RFC 3339. */
-export function matrixToJson(report: MatrixReport): string {
-  const json = {
+/** The report as a JSON value: one object per case (its location, ends, verdict, rule, explanation, history), times as RFC 3339. */
+export function matrixToJsonValue(report: MatrixReport): Readonly<Record<string, unknown>> {
+  return {
     semantics: report.semantics,
-    ...(report.window === undefined ? {} : { window: { since: new Date(report.window.sinceMs).toISOString(), until: new Date(report.window.untilMs).toISOString() } }),
+    ...(report.window === undefined ? {} : { window: { since: new Date(report.window.sinceMs).toISOString(), until: new Date(report.window.untilMs).toISOString(), ...(report.window.note === undefined ? {} : { note: report.window.note }) } }),
     summary: report.summary,
     results: report.results.map((r) => ({
       name: r.case.name,
@@ -23,5 +23,9 @@ export function matrixToJson(report: MatrixReport): string {
       ...(r.history === undefined ? {} : { history: r.history }),
     })),
   };
-  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+/** {@link matrixToJsonValue} as indented text. */
+export function matrixToJson(report: MatrixReport): string {
+  return `${JSON.stringify(matrixToJsonValue(report), null, 2)}\n`;
 }

@@ -27,7 +27,9 @@ export function matrixToTable(report: MatrixReport): string {
     ...(withHistory ? [historyLabel(r.history)] : []), r.rule,
   ]);
   const lines: string[] = [];
-  if (report.window !== undefined) lines.push(`window ${iso(report.window.sinceMs)} to ${iso(report.window.untilMs)}, semantics ${report.semantics}`);
+  if (report.window !== undefined) {
+    lines.push(`window ${iso(report.window.sinceMs)} to ${iso(report.window.untilMs)}${report.window.note === undefined ? "" : ` (${report.window.note})`}, semantics ${report.semantics}`);
+  }
   else lines.push(`semantics ${report.semantics}`);
   lines.push(...aligned([header, ...rows]));
   const notes = report.results.filter((r) => r.status !== "pass");

@@ -49,7 +49,9 @@ export function resolveMatrixEndpoint(endpoint: MatrixEndpoint, directory: Endpo
       const peer = resolvePeer(text, { pods: directory.pods, ...(directory.identities === undefined ? {} : { identities: directory.identities }), view: directory.view });
       if (!peer.ok) return peer;
       if (peer.resolvedAs === "namespace-only") {
-        const where = directory.identities === undefined ? "no Pod object in the policy inputs (give --db with observed traffic of it" : "not observed in the window and no Pod object in the policy inputs (widen --since";
+        const where = directory.identities === undefined
+          ? "no Pod object in the policy inputs and no observed traffic to look it up in (give a graph database with --db"
+          : "not observed in the window and no Pod object in the policy inputs (widen the window";
         return { ok: false, message: `workload ${text}: ${where}, or write the endpoint as {namespace, labels})` };
       }
       const observed = (directory.identities ?? []).filter((i) => i.kind === "workload" && i.namespace === endpoint.namespace && i.name === endpoint.name).map((i) => i.key);

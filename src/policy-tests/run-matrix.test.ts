@@ -133,7 +133,7 @@ cases:
     const result = runMatrix({ cases: parsed.cases, view, semantics: "cilium", pods });
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.problems).toEqual([
-      { file: "m.yaml", line: 2, field: "cases[0].from", message: "workload shop/batch: no Pod object in the policy inputs (give --db with observed traffic of it, or write the endpoint as {namespace, labels})" },
+      { file: "m.yaml", line: 2, field: "cases[0].from", message: "workload shop/batch: no Pod object in the policy inputs and no observed traffic to look it up in (give a graph database with --db, or write the endpoint as {namespace, labels})" },
       { file: "m.yaml", line: 5, field: "cases[1].port", message: "named port https/TCP: no Pod object of cidr:198.51.100.0/24 in the policy inputs declares it; write the number" },
     ]);
   });

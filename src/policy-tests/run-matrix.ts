@@ -178,7 +178,8 @@ export function runMatrix(input: RunMatrixInput): RunMatrixResult {
   }
   if (problems.length > 0) return { ok: false, problems };
   const count = (s: CaseResult["status"]): number => results.filter((r) => r.status === s).length;
-  const window = input.graph === undefined ? undefined : { sinceMs: input.graph.window.sinceMs, untilMs: input.graph.window.untilMs };
+  const w = input.graph?.window;
+  const window = w === undefined ? undefined : { sinceMs: w.sinceMs, untilMs: w.untilMs, ...(w.note === undefined ? {} : { note: w.note }) };
   return {
     ok: true,
     report: {

@@ -161,7 +161,7 @@ describe("hubble-auditor test", () => {
   it("refuses a workload it cannot resolve without a graph, saying what would resolve it", async () => {
     await writeFile(file("batch.yaml"), "cases:\n  - from: shop/batch\n    to: shop/postgres\n    port: 5432\n    expect: deny\n");
     await expect(run(file("batch.yaml"), "--policies", file("policies.yaml"))).rejects.toThrow(
-      new UsageError(`bad matrix: ${file("batch.yaml")}:2: cases[0].from: workload shop/batch: no Pod object in the policy inputs (give --db with observed traffic of it, or write the endpoint as {namespace, labels})`),
+      new UsageError(`bad matrix: ${file("batch.yaml")}:2: cases[0].from: workload shop/batch: no Pod object in the policy inputs and no observed traffic to look it up in (give a graph database with --db, or write the endpoint as {namespace, labels})`),
     );
   });
 

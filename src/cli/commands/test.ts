@@ -117,8 +117,8 @@ async function readCases(files: readonly string[], warn: (text: string) => void)
   return cases;
 }
 
-/** Runs the cases against the policies (and the graph), for `test` and the HTTP API alike. */
-export function testCases(input: { cases: readonly MatrixCase[]; documents: readonly SourceDocument[]; semantics: SemanticsName; graph: ObservedGraph | undefined }, warn: (text: string) => void): MatrixReport {
+/** Runs the cases against the policies (and the graph); a case that cannot be resolved refuses the run. */
+function testCases(input: { cases: readonly MatrixCase[]; documents: readonly SourceDocument[]; semantics: SemanticsName; graph: ObservedGraph | undefined }, warn: (text: string) => void): MatrixReport {
   const parsed = parsePolicyDocuments(input.documents);
   for (const p of parsed.problems) warn(`problem: ${formatProblem(p)}\n`);
   const view = createPolicyView(compilePolicyModel(parsed), { semantics: input.semantics });
