@@ -426,7 +426,7 @@ describe("HTTP API of serve, fed by a replay server over gRPC", () => {
         checked++;
       }
     }
-    expect(checked).toBe(11);
+    expect(checked).toBe(12);
   });
 
   it("answers unknown paths with a JSON 404", async () => {
