@@ -26,7 +26,7 @@ export type EndpointResolution =
   | { readonly ok: false; readonly message: string };
 
 /** The most observed identities a `fqdn:` endpoint, or addresses an entity, is probed as. */
-const MAX_FQDN_PROBES = 16;
+const MAX_PROBES = 16;
 
 function withoutDot(name: string): string {
   return name.endsWith(".") ? name.slice(0, -1) : name;
@@ -80,7 +80,7 @@ export function resolveMatrixEndpoint(endpoint: MatrixEndpoint, directory: Endpo
       return { ok: true, probes: cidrEnds(cidr).map((ip) => ({ labels: ["reserved:world"], ip })), observed: observed.map((i) => i.key) };
     }
     case "fqdn": {
-      const seen = worlds(directory).filter((i) => i.dnsNames.some((n) => withoutDot(n).toLowerCase() === endpoint.name)).slice(0, MAX_FQDN_PROBES);
+      const seen = worlds(directory).filter((i) => i.dnsNames.some((n) => withoutDot(n).toLowerCase() === endpoint.name)).slice(0, MAX_PROBES);
       if (seen.length > 0) return { ok: true, probes: seen.map((i) => directory.view.endpoint(i)), observed: seen.map((i) => i.key) };
       return { ok: true, probes: [{ labels: ["reserved:world"], dnsNames: [endpoint.name] }], observed: [] };
     }
@@ -93,9 +93,9 @@ export function resolveMatrixEndpoint(endpoint: MatrixEndpoint, directory: Endpo
       if (seen === undefined) return { ok: true, probes: [{ labels: [key] }], observed: [] };
       // Traffic with the API server or a node carries that node's address, which NetworkPolicy
       // ipBlock rules are written against: probe at the addresses seen, when any were.
-      const endpoint0 = directory.view.endpoint(seen);
-      const ips = (directory.addresses?.get(key) ?? []).slice(0, MAX_FQDN_PROBES);
-      return { ok: true, probes: ips.length === 0 ? [endpoint0] : ips.map((ip) => ({ ...endpoint0, ip })), observed: [key] };
+      const base = directory.view.endpoint(seen);
+      const ips = (directory.addresses?.get(key) ?? []).slice(0, MAX_PROBES);
+      return { ok: true, probes: ips.length === 0 ? [base] : ips.map((ip) => ({ ...base, ip })), observed: [key] };
     }
     default: {
       const never: never = endpoint;

@@ -139,6 +139,23 @@ cases:
   });
 });
 
+describe("runMatrix under each semantics profile", () => {
+  const MATRIX = "cases: [{from: shop/web, to: entity:host, port: 10250, expect: allow}]";
+
+  it.each([
+    // Cilium allows only ingress from the local host by default; egress to it needs policy (toEntities: host).
+    ["cilium", "fail denied | egress: default deny (isolated by netpol/shop/default-deny, netpol/shop/dns, netpol/shop/web)"],
+    // The NetworkPolicy specification: traffic to and from the pod's node is always allowed.
+    ["upstream", "pass allowed | egress: allowed (traffic with the local node); ingress: not enforced (host-endpoint)"],
+  ] as const)("%s", (semantics, expected) => {
+    const { view: v, pods: p } = seedView(semantics);
+    const parsed = parseYamlMatrix(MATRIX, "m.yaml");
+    const result = runMatrix({ cases: parsed.cases, view: v, semantics, pods: p });
+    expect(result.ok ? result.report.results.map(row) : result.problems).toEqual([expected]);
+    expect(result.ok ? result.report.semantics : undefined).toBe(semantics);
+  });
+});
+
 describe("runMatrix against observed traffic", () => {
   const web = wl("shop", "web");
   const api = wl("shop", "api");

@@ -60,9 +60,11 @@ function planOf(c: MatrixCase, directory: EndpointDirectory): Plan | MatrixProbl
     case "icmp":
       ports = [c.port.type];
       break;
-    case "range":
-      ports = Array.from({ length: c.port.last - c.port.first + 1 }, (_, i) => (c.port.kind === "range" ? c.port.first : 0) + i);
+    case "range": {
+      const { first, last } = c.port;
+      ports = Array.from({ length: last - first + 1 }, (_, i) => first + i);
       break;
+    }
     case "name": {
       const port = namedPort(c, c.port.name, to.probes, directory.pods);
       if (typeof port === "string") return problemOf(c, "port", port);
