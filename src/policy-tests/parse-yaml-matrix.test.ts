@@ -63,4 +63,14 @@ cases:
     const parsed = parseYamlMatrix(text, "x.yaml");
     expect(parsed.problems[0]).toMatchObject({ file: "x.yaml", ...problem });
   });
+
+  it("refuses a value that expands aliases past the bound", () => {
+    // Each level repeats the one before ten times: 10^4 strings from a few lines.
+    const bomb = "[&a [x, x, x, x, x, x, x, x, x, x], &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a], &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b], [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]]";
+    const parsed = parseYamlMatrix(`cases:\n  - from: shop/web\n    to: shop/api\n    port: 80\n    expect: allow\n    name: ${bomb}\n`, "l.yaml");
+    expect(parsed.cases).toEqual([]);
+    expect(parsed.problems).toHaveLength(1);
+    expect(parsed.problems[0]).toMatchObject({ file: "l.yaml", line: 6, field: "cases[0].name" });
+    expect(parsed.problems[0]?.message).toMatch(/^cannot read the value: Excessive alias count/);
+  });
 });

@@ -52,8 +52,14 @@ export function parseYamlMatrix(text: string, file: string): ParsedMatrix {
         problems.push({ file, ...lineField(keyLine), field: `${path}.${key || "(key)"}`, message: `unknown field; a case has ${FIELDS.join(", ")}` });
         continue;
       }
-      fields[key] = (pair.value as Node | null)?.toJS(doc, { maxAliasCount: 100 }) as unknown;
       if (keyLine !== undefined) fieldLines[key] = keyLine;
+      try {
+        fields[key] = (pair.value as Node | null)?.toJS(doc, { maxAliasCount: 100 }) as unknown; // a node of the document read above
+      } catch (err) {
+        // Too many aliases (a "billion laughs" document), or an alias to nothing.
+        problems.push({ file, ...lineField(keyLine), field: `${path}.${key}`, message: `cannot read the value: ${err instanceof Error ? err.message : String(err)}` });
+        fields[key] = undefined;
+      }
     }
     const parsed = parseCase({ fields, file, line, fieldLines, path });
     if (parsed.ok) cases.push(parsed.case);
