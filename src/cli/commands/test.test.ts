@@ -172,6 +172,7 @@ describe("hubble-auditor test", () => {
     [["S", "--policies", "k8s", "P"], "--policies takes either k8s or files and directories, not both"],
     [["S", "--policies", "P", "--context", "prod"], "--kubeconfig and --context need --policies k8s"],
     [["S", "--policies", "P", "--semantics", "strict"], '--semantics must be cilium or upstream, got "strict"'],
+    [["S", "--policies", "P", "--since", "1d"], "--since and --until choose the window of --db's traffic: give --db too"],
   ])("refuses %j", async (args, message) => {
     const resolved = args.map((a) => (a === "S" ? file("shop.yaml") : a === "P" ? file("policies.yaml") : a === "missing.yaml" ? "missing.yaml" : a));
     await expect(run(...resolved)).rejects.toThrow(new UsageError(message));

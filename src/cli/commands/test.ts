@@ -146,8 +146,10 @@ export function registerTestCommand(program: Command, deps: TestCommandDeps): Co
     .option("--semantics <profile>", "cilium or upstream", "cilium")
     .option("--db <file>", "graph database: resolve ns/workload from observed identities and check each case against the traffic of the window")
     .option("-o, --output <format>", "table, junit, json or tap", "table")
-    .action(async (files: string[], raw: RawOptions) => {
+    .action(async (files: string[], raw: RawOptions, command: Command) => {
       const semantics = parseSemantics(raw.semantics);
+      const windowGiven = command.getOptionValueSource("since") === "cli" || raw.until !== undefined;
+      if (windowGiven && raw.db === undefined) throw new UsageError("--since and --until choose the window of --db's traffic: give --db too");
       if (!isFormat(raw.output)) throw new UsageError(`-o must be one of ${FORMATS.join(", ")}, got "${raw.output}"`);
       const nowMs = (deps.now ?? Date.now)();
       const cases = await readCases(files, deps.warn);
