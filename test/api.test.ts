@@ -392,14 +392,17 @@ describe("HTTP API of serve, fed by a replay server over gRPC", () => {
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     ajv.addSchema({ $id: "doc", components: OPENAPI.components });
     const resolve = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'));
+    const MATRIX = "cases:\n  - {name: web calls api, from: {namespace: shop, labels: {app.kubernetes.io/name: web}}, to: {namespace: shop, labels: {app.kubernetes.io/name: api}}, port: 8080, expect: allow}\n";
     const proposal = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: d, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
     const paths = (JSON.parse(JSON.stringify(OPENAPI)) as { paths: Record<string, Record<string, Operation>> }).paths; // the document read as JSON, as a client would
     let checked = 0;
     for (const [path, item] of Object.entries(paths)) {
       for (const [method, op] of Object.entries(item)) {
         const url = (query: Record<string, string>): string => `${base}${path}${Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : ""}`;
-        // The policy diff reads a JSON object with the manifests of each side; what-if reads manifests.
-        const body = path === "/api/v1/policies/diff" ? { body: JSON.stringify({ new: proposal }), headers: { "content-type": "application/json" } } : { body: proposal, headers: { "content-type": "application/yaml" } };
+        // The policy diff reads a JSON object with the manifests of each side, test a matrix, what-if manifests.
+        const body = path === "/api/v1/policies/diff" ? { body: JSON.stringify({ new: proposal }), headers: { "content-type": "application/json" } }
+          : path === "/api/v1/test" ? { body: MATRIX, headers: { "content-type": "application/yaml" } }
+          : { body: proposal, headers: { "content-type": "application/yaml" } };
         const send = (query: Record<string, string>): Promise<Response> =>
           get(url(query), TOKEN, method === "post" ? { method: "POST", ...body } : {});
         const required = Object.fromEntries(op.parameters.filter((p) => p.required === true).map((p) => [p.name, typeof p.schema.example === "string" ? p.schema.example : ""]));
@@ -428,7 +431,7 @@ describe("HTTP API of serve, fed by a replay server over gRPC", () => {
         checked++;
       }
     }
-    expect(checked).toBe(12);
+    expect(checked).toBe(13);
   });
 
   it("answers unknown paths with a JSON 404", async () => {

@@ -7,7 +7,7 @@ import { CLI, runCli, startCli, waitForOutput } from "./cli-process.js";
 
 const COMMANDS = [
   ["serve"], ["replay"], ["generate"], ["ingest"], ["graph"], ["policies", "check"], ["policies", "explain"], ["policies", "diff"], ["simulate"], ["explain"],
-  ["audit"], ["recommend"], ["whatif"],
+  ["test"], ["test", "generate"], ["audit"], ["recommend"], ["whatif"],
 ];
 
 describe("the command line", () => {

@@ -93,4 +93,17 @@ describe.skipIf(!existsSync(MAIN))("policy commands through the built CLI", () =
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^b\/x -> a\/y on 80\/TCP: DENIED \(semantics: cilium\)\n/);
   });
+  it("test exits 0 when every case passes, 1 when one fails, 2 for a bad matrix naming file, line and field", async () => {
+    const matrix = (expect: string): string => `cases:\n  - {from: {namespace: b, labels: {app: x}}, to: {namespace: a, labels: {app: y}}, port: 80, expect: ${expect}}\n`;
+    const [pass, fail, broken] = [join(dir, "pass.yaml"), join(dir, "fail.yaml"), join(dir, "broken.yaml")];
+    await Promise.all([writeFile(pass, matrix("deny")), writeFile(fail, matrix("allow")), writeFile(broken, matrix("maybe"))]);
+    expect((await cli("test", pass, "--policies", good)).code).toBe(0);
+    const failed = await cli("test", fail, "--policies", good, "-o", "junit");
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('<failure message="expected allow, policies say denied for b{app=x} -&gt; a{app=y} 80/TCP: ingress: default deny (isolated by netpol/a/p)" type="policy">');
+    const bad = await cli("test", broken, "--policies", good);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toBe(`problem: ${broken}:2: cases[0].expect: must be allow or deny\nhubble-auditor: bad matrix: ${broken}:2: cases[0].expect: must be allow or deny\n`);
+  });
 });

@@ -7,6 +7,7 @@ import { findingsAnswer, namespacesAnswer } from "./routes/findings-route.js";
 import { graphAnswer } from "./routes/graph-route.js";
 import { downloadAnswer, recommendationsAnswer } from "./routes/recommendations-route.js";
 import { policiesDiffAnswer } from "./routes/policies-diff-route.js";
+import { testAnswer } from "./routes/test-route.js";
 import { whatIfAnswer } from "./routes/whatif-route.js";
 import { HttpError } from "./http-error.js";
 
@@ -35,5 +36,8 @@ export async function answerAnalysisRequest(analysis: Analysis, store: GraphStor
     case "policies-diff":
       if (request.body === undefined) throw new HttpError(400, "empty-body", "the request body must be a JSON object with the policy sets to compare");
       return policiesDiffAnswer(analysis, query, request.body);
+    case "test":
+      if (request.body === undefined) throw new HttpError(400, "empty-body", "the request body must hold a test matrix (cases: [{from, to, port, protocol, expect}])");
+      return testAnswer(analysis, store, query, request.body);
   }
 }

@@ -4,7 +4,7 @@ import { answerAnalysisRequest } from "./analysis-answers.js";
 import type { CachedBody } from "./response-cache.js";
 
 /** The API endpoints whose answers the analysis computes. */
-export type AnalysisEndpoint = "graph" | "findings" | "namespaces" | "recommendations" | "recommendations-download" | "whatif" | "explain" | "policies-diff";
+export type AnalysisEndpoint = "graph" | "findings" | "namespaces" | "recommendations" | "recommendations-download" | "whatif" | "explain" | "policies-diff" | "test";
 
 /** A request's query parameters as express parses them (`query parser: simple`): plain data. */
 export type RequestQuery = Readonly<Record<string, unknown>>;
@@ -13,7 +13,7 @@ export type RequestQuery = Readonly<Record<string, unknown>>;
 export interface AnalysisRequest {
   readonly endpoint: AnalysisEndpoint;
   readonly query: RequestQuery;
-  /** What-if: the proposed policies as sent; policies diff: the JSON body with both sets. */
+  /** What-if: the proposed policies as sent; policies diff: the JSON body with both sets; test: the matrix. */
   readonly body?: { readonly text: string; readonly format: "yaml" | "json" };
 }
 

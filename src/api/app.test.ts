@@ -102,9 +102,9 @@ describe("what-if content types", () => {
     expect(error.message).toBe(`the request body's Content-Type must be ${documented.join(", ")}; got ${type ?? "none"}`);
   });
 
-  it("documents a body and its content types only for the POST routes: what-if, and policy diffs (JSON only)", () => {
+  it("documents a body and its content types only for the POST routes: what-if, test, and policy diffs (JSON only)", () => {
     const posts = Object.entries(OPENAPI.paths).flatMap(([path, item]) => ("post" in item ? [path] : []));
-    expect(posts).toEqual(["/api/v1/whatif", "/api/v1/policies/diff"]);
+    expect([...posts].sort()).toEqual(["/api/v1/policies/diff", "/api/v1/test", "/api/v1/whatif"]);
     expect(Object.keys(OPENAPI.paths["/api/v1/policies/diff"].post.requestBody.content)).toEqual(["application/json"]);
   });
 });

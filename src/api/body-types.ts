@@ -8,3 +8,5 @@ export const YAML_TYPES = ["application/yaml", "application/x-yaml"] as const;
 export const JSON_TYPES = ["application/json"] as const;
 /** Every type the what-if body may have. */
 export const WHATIF_BODY_TYPES: readonly string[] = [...YAML_TYPES, ...JSON_TYPES];
+/** Every type a test-matrix body may have: YAML, or JSON (which YAML reads); the same reasoning as for what-if. */
+export const MATRIX_BODY_TYPES: readonly string[] = [...YAML_TYPES, ...JSON_TYPES];

@@ -258,6 +258,53 @@ export const OPENAPI = {
         },
       },
     },
+    "/api/v1/test": {
+      post: {
+        summary: "a test matrix (the body: cases of from, to, port, protocol, expect) decided by the current policies with the deciding rule of each case, and checked against the observed traffic of a window",
+        parameters: [
+          P.since, P.until,
+          { name: "history", in: "query", description: "also check each case against the window's traffic: expected deny but observed forwarded fails the case, expected allow but never observed is stale (a warning)", schema: { type: "boolean", default: true } },
+          { name: "format", in: "query", description: "json (default), junit (JUnit XML) or tap (TAP 13)", schema: { type: "string", enum: ["json", "junit", "tap"], default: "json" } },
+        ],
+        requestBody: {
+          required: true,
+          description: `the matrix as YAML or JSON (cases: [{from, to, port, protocol, expect, name}]); compressed or not: Content-Encoding ${BODY_ENCODINGS.join(", ")}`,
+          content: { ...Object.fromEntries(YAML_TYPES.map((t) => [t, { schema: { type: "string" } }])), ...Object.fromEntries(JSON_TYPES.map((t) => [t, { schema: {} }])) },
+        },
+        responses: {
+          "200": {
+            description: "the result of every case; summary.failed > 0 when any case fails",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object", required: ["generatedAt", "semantics", "summary", "results"],
+                  properties: {
+                    generatedAt: { type: "string" }, semantics: { type: "string", enum: ["cilium", "upstream"] }, window,
+                    summary: { type: "object", required: ["cases", "passed", "failed", "warnings"], properties: { cases: { type: "integer" }, passed: { type: "integer" }, failed: { type: "integer" }, warnings: { type: "integer" } } },
+                    results: {
+                      type: "array",
+                      items: {
+                        type: "object", required: ["name", "file", "from", "to", "port", "expect", "verdict", "status", "policy", "rule", "probe", "explanation"],
+                        properties: {
+                          name: { type: "string" }, file: { type: "string" }, line: { type: "integer" }, from: { type: "string" }, to: { type: "string" }, port: { type: "string" },
+                          expect: { type: "string", enum: ["allow", "deny"] }, verdict: { type: "string", enum: ["allowed", "denied", "mixed"] },
+                          status: { type: "string", enum: ["pass", "fail", "warn"], description: "fail: the policies disagree, or traffic expected denied was observed; warn: stale" },
+                          policy: { type: "string", enum: ["pass", "fail"] }, rule: { type: "string", description: "the deciding rule" }, probe: { type: "string" }, explanation: { type: "string" },
+                          history: { type: "object", required: ["kind", "passed"], properties: { kind: { type: "string", enum: ["observed-forwarded", "stale", "observed", "not-observed"] }, passed: { type: "integer" } } },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+              "application/xml": { schema: { type: "string", description: "JUnit XML: one testcase per case" } },
+              "text/plain": { schema: { type: "string", description: "TAP version 13" } },
+            },
+          },
+          ...errors(400, 401, 413, 415, 503),
+        },
+      },
+    },
     "/api/v1/explain": {
       get: {
         summary: "whether the current policies allow one connection, and which rules decide",

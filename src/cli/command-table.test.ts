@@ -16,7 +16,7 @@ describe("the command table", () => {
   it("names each command once and gives each a summary", () => {
     const names = COMMANDS.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(["serve", "replay", "ingest", "graph", "generate", "policies", "simulate", "explain", "audit", "recommend", "whatif"]);
+    expect(names).toEqual(["serve", "replay", "ingest", "graph", "generate", "policies", "simulate", "explain", "test", "audit", "recommend", "whatif"]);
     for (const name of names) expect(summaryOf(name).length).toBeGreaterThan(10);
     expect(() => summaryOf("nope")).toThrow(/no command named nope/);
   });

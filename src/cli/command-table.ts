@@ -89,6 +89,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     },
   },
   {
+    name: "test",
+    summary: "test policies against connectivity matrices (YAML or Markdown tables), optionally against observed traffic; test generate writes one from observed traffic",
+    register: async (program, logger) => {
+      (await import("./commands/test.js")).registerTestCommand(program, { ...(await policyDeps()), logger: await logger() });
+    },
+  },
+  {
     name: "audit",
     summary: "what would break under default-deny, what policies allow that nobody uses, and what they allow too broadly",
     register: async (program, logger) => {

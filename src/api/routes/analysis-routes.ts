@@ -3,8 +3,9 @@ import type { Request, Response, Router } from "express";
 import type { AnalysisEndpoint, AnalysisService } from "../analysis-service.js";
 import { sendBody } from "../response-cache.js";
 import type { ResponseCache } from "../response-cache.js";
-import { JSON_TYPES, WHATIF_BODY_TYPES } from "../body-types.js";
+import { JSON_TYPES, MATRIX_BODY_TYPES, WHATIF_BODY_TYPES } from "../body-types.js";
 import { policiesDiffBody } from "./policies-diff-route.js";
+import { testBody } from "./test-route.js";
 import { whatIfBody } from "./whatif-route.js";
 
 /** The GET endpoints the analysis answers; `cached` ones are kept per generation (see ResponseCache). */
@@ -38,5 +39,9 @@ export function addAnalysisRoutes(router: Router, analysis: AnalysisService, cac
   });
   router.post("/api/v1/policies/diff", express.text({ type: [...JSON_TYPES], limit: limitBytes }), async (req: Request, res: Response) => {
     sendBody(res, (await analysis.respond({ endpoint: "policies-diff", query: req.query, body: policiesDiffBody(req) })).body);
+  });
+  // Not cached: the answer depends on the body.
+  router.post("/api/v1/test", express.text({ type: [...MATRIX_BODY_TYPES], limit: limitBytes }), async (req: Request, res: Response) => {
+    sendBody(res, (await analysis.respond({ endpoint: "test", query: req.query, body: testBody(req) })).body);
   });
 }
