@@ -30,7 +30,7 @@ describe("the command line", () => {
     ["a missing token file", ["serve", "--demo", "--api-token-file", "/nonexistent/token"], "--api-token-file /nonexistent/token: cannot read it"],
     ["a listen address that is not host:port", ["serve", "--demo", "--listen", "8080"], '--listen must be host:port, [v6]:port, :port or off, got "8080"'],
     ["k8s mixed with files", ["serve", "--policies", "k8s", "p.yaml"], "--policies takes either k8s or files and directories, not both"],
-    ["policies diff without a graph", ["policies", "diff", "old.yaml", "new.yaml"], "policies diff compares the two policy sets over observed traffic: give --db FILE"],
+    ["policies diff without a graph", ["policies", "diff", "old.yaml", "new.yaml"], "policies diff compares the two policy sets over connections: give --db FILE"],
     ["policies explain of k8s and files", ["policies", "explain", "k8s", "p.yaml"], "policies explain takes either k8s or files and directories, not both"],
     ["a policy path that does not exist", ["serve", "--policies", "/nonexistent/policies", "--hubble", "127.0.0.1:1", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"], "hubble-auditor: cannot read policies from /nonexistent/policies: no such file or directory"],
     ["a missing required option", ["replay"], "required option '--file <path>' not specified"],

@@ -29,6 +29,6 @@ export { auditToJson, auditToTable, jsonTimes } from "./render.js";
 export { resolvePeer } from "./resolve-peer.js";
 export type { PeerDirectory, PeerResolution } from "./resolve-peer.js";
 export type { ConnectivityChange, DirectionReason, PolicyDiff, SideVerdict } from "./policy-diff.js";
-export { diffPolicies, sideText } from "./policy-diff.js";
+export { diffPolicies, sideText, sideVerdict } from "./policy-diff.js";
 export type { DiffSources } from "./policy-diff-render.js";
 export { policyDiffToJson, policyDiffToMarkdown, policyDiffToTable } from "./policy-diff-render.js";

@@ -18,13 +18,17 @@ function iso(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : "";
 }
 
-function windowText(diff: PolicyDiff): string {
-  return `${iso(diff.window.sinceMs)} to ${iso(diff.window.untilMs)}${diff.window.note === undefined ? "" : ` (${diff.window.note})`}`;
+/** What was compared, in words: `over observed traffic from ... to ...`, or the matrix's cases. */
+function overText(diff: PolicyDiff): string {
+  const w = diff.window;
+  if (w === undefined) return "over the cases of the test matrix";
+  return `over observed traffic from ${iso(w.sinceMs)} to ${iso(w.untilMs)}${w.note === undefined ? "" : ` (${w.note})`}`;
 }
 
 function countText(diff: PolicyDiff): string {
   const broken = diff.changes.filter((c) => c.change === "allowed-to-denied").length;
-  return `${diff.changes.length} of ${diff.compared} observed connections change: ${broken} allowed -> denied, ${diff.changes.length - broken} denied -> allowed`;
+  const what = diff.over === "matrix" ? "matrix probes" : "observed connections";
+  return `${diff.changes.length} of ${diff.compared} ${what} change: ${broken} allowed -> denied, ${diff.changes.length - broken} denied -> allowed`;
 }
 
 /** The table form: the window and sources, a row per change (one line per reason), and the counts. */
@@ -41,7 +45,7 @@ export function policyDiffToTable(diff: PolicyDiff, sources: DiffSources): strin
   }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
   const format = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-  const out = [`window ${windowText(diff)}`, `old: ${displayText(sources.old)}`, `new: ${displayText(sources.new)}`];
+  const out = [overText(diff), `old: ${displayText(sources.old)}`, `new: ${displayText(sources.new)}`];
   if (diff.changes.length > 0) out.push(format(header), ...lines.map(format));
   out.push(countText(diff));
   return `${out.join("\n")}\n`;
@@ -65,7 +69,7 @@ export function policyDiffToMarkdown(diff: PolicyDiff, sources: DiffSources): st
   const out = [
     "### Policy diff",
     "",
-    `\`${cell(sources.old)}\` → \`${cell(sources.new)}\` over observed traffic from ${windowText(diff)}: ${countText(diff)}.`,
+    `\`${cell(sources.old)}\` → \`${cell(sources.new)}\` ${overText(diff)}: ${countText(diff)}.`,
   ];
   const sections = [
     ["allowed-to-denied", "Allowed → denied (the change would break these)"],
@@ -80,6 +84,6 @@ export function policyDiffToMarkdown(diff: PolicyDiff, sources: DiffSources): st
       out.push(`| \`${cell(c.from)}\` | \`${cell(c.to)}\` | ${c.protocol}/${c.port} | ${reasons(sideText(c.old))} | ${reasons(sideText(c.new))} |`);
     }
   }
-  if (diff.changes.length === 0) out.push("", "No observed connection changes verdict.");
+  if (diff.changes.length === 0) out.push("", diff.over === "matrix" ? "No probe of the matrix changes verdict." : "No observed connection changes verdict.");
   return `${out.join("\n")}\n`;
 }

@@ -113,7 +113,7 @@ describe("policy diff", () => {
     const d = diff();
     const table = policyDiffToTable(d, sources);
     expect(table.split("\n").slice(0, 4)).toEqual([
-      "window 2026-03-01T00:00:00.000Z to 2026-03-02T00:00:00.000Z",
+      "over observed traffic from 2026-03-01T00:00:00.000Z to 2026-03-02T00:00:00.000Z",
       "old: main/policies",
       "new: pr/policies",
       expect.stringMatching(/^CHANGE +FROM +TO +PORT +OLD +NEW$/),

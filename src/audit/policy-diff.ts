@@ -39,11 +39,13 @@ export interface ConnectivityChange {
   readonly new: SideVerdict;
 }
 
-/** What changes between two policy sets over the connections of a graph. */
+/** What changes between two policy sets over the connections of a graph, or the probes of a matrix. */
 export interface PolicyDiff {
-  /** The window of the observed connections. */
-  readonly window: EffectiveWindow;
-  /** Observed (source, destination, port/protocol) triples compared. */
+  /** What was compared: the observed connections of a window, or a test matrix's probes. */
+  readonly over: "observed" | "matrix";
+  /** The window of the observed connections; undefined over a matrix. */
+  readonly window?: EffectiveWindow;
+  /** (source, destination, port/protocol) triples compared. */
   readonly compared: number;
   /** Ordered by from, to, protocol, port. */
   readonly changes: readonly ConnectivityChange[];
@@ -76,10 +78,11 @@ export function diffPolicies(graph: ObservedGraph, old: PolicyView, next: Policy
     });
   });
   changes.sort((x, y) => compare(x.from, y.from) || compare(x.to, y.to) || compare(x.protocol, y.protocol) || x.port - y.port);
-  return { window: graph.window, compared: graph.edges.length, changes };
+  return { over: "observed", window: graph.window, compared: graph.edges.length, changes };
 }
 
-function sideVerdict(e: Evaluation): SideVerdict {
+/** One evaluation as a side of a diff: its verdict and the reasons of each direction. */
+export function sideVerdict(e: Evaluation): SideVerdict {
   return {
     verdict: e.verdict,
     egress: directionReason(e.egress, "egress"),

@@ -15,6 +15,8 @@ export type { CaseHistory, CaseResult, MatrixReport } from "./case-result.js";
 export { hasFailures } from "./case-result.js";
 export type { RunMatrixInput, RunMatrixResult } from "./run-matrix.js";
 export { runMatrix } from "./run-matrix.js";
+export type { DiffMatrixInput, DiffMatrixResult } from "./diff-matrix.js";
+export { diffOverMatrix } from "./diff-matrix.js";
 export { decidingRule } from "./deciding-rule.js";
 export { matrixToTable } from "./render-table.js";
 export { matrixToJson, matrixToJsonValue } from "./render-json.js";

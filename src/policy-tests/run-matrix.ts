@@ -20,7 +20,8 @@ export interface RunMatrixInput {
 /** A report, or the problems (unresolvable endpoints, unknown named ports) that stop the run. */
 export type RunMatrixResult = { readonly ok: true; readonly report: MatrixReport } | { readonly ok: false; readonly problems: readonly MatrixProblem[] };
 
-interface Plan {
+/** The probes of one case: every (source, destination, port) it stands for. */
+export interface Plan {
   readonly sources: readonly PolicyEndpoint[];
   readonly destinations: readonly PolicyEndpoint[];
   /** Ports, or ICMP types for ICMP cases. */
@@ -47,7 +48,8 @@ function namedPort(c: MatrixCase, name: string, destinations: readonly PolicyEnd
   return port;
 }
 
-function planOf(c: MatrixCase, directory: EndpointDirectory): Plan | MatrixProblem {
+/** The probes of a case, or the problem that stops resolving it (naming its field). */
+export function planOf(c: MatrixCase, directory: EndpointDirectory): Plan | MatrixProblem {
   const from = resolveMatrixEndpoint(c.from, directory);
   if (!from.ok) return problemOf(c, "from", from.message);
   const to = resolveMatrixEndpoint(c.to, directory);
@@ -80,7 +82,7 @@ function planOf(c: MatrixCase, directory: EndpointDirectory): Plan | MatrixProbl
 }
 
 /** The two ends and the port of a probe in words; an end probed at several addresses names the address. */
-function probeWords(c: MatrixCase, plan: Plan, input: ConnectionInput): ExplainSubjects {
+export function probeWords(c: MatrixCase, plan: Plan, input: ConnectionInput): ExplainSubjects {
   const end = (text: string, ep: PolicyEndpoint, many: boolean): string => (many && ep.ip !== undefined ? `${text}(${ep.ip})` : text);
   return {
     source: end(c.text.from, input.source, plan.sources.length > 1),
@@ -103,22 +105,26 @@ function historyOf(c: MatrixCase, plan: Plan, graph: ObservedGraph): CaseHistory
   return { kind: passed > 0 ? "observed" : "stale", passed };
 }
 
-function evaluateCase(c: MatrixCase, plan: Plan, view: PolicyView): Omit<CaseResult, "history" | "status"> {
+/** Every connection a plan probes, in order: sources, then destinations, then ports. */
+export function* probesOf(c: MatrixCase, plan: Plan): Generator<ConnectionInput> {
   const icmp = c.protocol === "ICMPv4" || c.protocol === "ICMPv6";
+  for (const source of plan.sources) {
+    for (const destination of plan.destinations) {
+      for (const port of plan.ports) yield icmp ? { source, destination, protocol: c.protocol, icmpType: port } : { source, destination, protocol: c.protocol, port };
+    }
+  }
+}
+
+function evaluateCase(c: MatrixCase, plan: Plan, view: PolicyView): Omit<CaseResult, "history" | "status"> {
   let first: { input: ConnectionInput; evaluation: Evaluation } | undefined;
   let disagreeing: { input: ConnectionInput; evaluation: Evaluation } | undefined;
   const verdicts = new Set<"allowed" | "denied">();
   const wanted = c.expect === "allow" ? "allowed" : "denied";
-  for (const source of plan.sources) {
-    for (const destination of plan.destinations) {
-      for (const port of plan.ports) {
-        const input: ConnectionInput = icmp ? { source, destination, protocol: c.protocol, icmpType: port } : { source, destination, protocol: c.protocol, port };
-        const evaluation = view.evaluator.evaluate(input);
-        verdicts.add(evaluation.verdict);
-        first ??= { input, evaluation };
-        if (evaluation.verdict !== wanted && disagreeing === undefined) disagreeing = { input, evaluation };
-      }
-    }
+  for (const input of probesOf(c, plan)) {
+    const evaluation = view.evaluator.evaluate(input);
+    verdicts.add(evaluation.verdict);
+    first ??= { input, evaluation };
+    if (evaluation.verdict !== wanted && disagreeing === undefined) disagreeing = { input, evaluation };
   }
   const shown = disagreeing ?? first;
   if (shown === undefined) throw new Error(`case ${c.name} has no probe`);
@@ -151,6 +157,17 @@ function reservedAddresses(graph: ObservedGraph): ReadonlyMap<string, readonly s
   return new Map([...out].map(([key, ips]) => [key, [...ips].sort()]));
 }
 
+/** Where a run resolves its endpoints: the Pod objects, the policies' view and, with a graph, observed identities and addresses. */
+export function directoryOf(input: { readonly view: PolicyView; readonly pods: readonly PodSpec[]; readonly graph?: ObservedGraph }): EndpointDirectory {
+  const identities: readonly Identity[] | undefined = input.graph?.identities.map((o) => o.identity);
+  return {
+    pods: input.pods,
+    view: input.view,
+    ...(identities === undefined ? {} : { identities }),
+    ...(input.graph === undefined ? {} : { addresses: reservedAddresses(input.graph) }),
+  };
+}
+
 /**
  * Decides every case with the policy model, the way `explain` decides one connection, and
  * with a graph also against the observed traffic of its window. A case with several probes
@@ -158,13 +175,7 @@ function reservedAddresses(graph: ObservedGraph): ReadonlyMap<string, readonly s
  * each probe gives the expected verdict.
  */
 export function runMatrix(input: RunMatrixInput): RunMatrixResult {
-  const identities: readonly Identity[] | undefined = input.graph?.identities.map((o) => o.identity);
-  const directory: EndpointDirectory = {
-    pods: input.pods,
-    view: input.view,
-    ...(identities === undefined ? {} : { identities }),
-    ...(input.graph === undefined ? {} : { addresses: reservedAddresses(input.graph) }),
-  };
+  const directory = directoryOf(input);
   const problems: MatrixProblem[] = [];
   const results: CaseResult[] = [];
   for (const c of input.cases) {

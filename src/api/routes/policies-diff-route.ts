@@ -79,6 +79,7 @@ export function policiesDiffAnswer(analysis: Analysis, query: RequestQuery, body
   const old = sides.old === undefined ? undefined : parseSide("old", sides.old, problems);
   const next = sides.new === undefined ? undefined : parseSide("new", sides.new, problems);
   const diff = analysis.diffPolicies({ old, new: next }, window);
+  if (diff.window === undefined) throw new Error("a diff over the graph states its window");
   return jsonBody({
     generatedAt: isoTime(analysis.asOfMs), window: windowJson(diff.window),
     old: sides.old === undefined ? CURRENT_POLICIES : "request body.old", new: sides.new === undefined ? CURRENT_POLICIES : "request body.new",

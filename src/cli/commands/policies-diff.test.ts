@@ -131,7 +131,7 @@ describe("hubble-auditor policies diff", () => {
 
   it("prints a table and a Markdown comment", async () => {
     const table = (await run(oldFile, newDir, "--db", graph)).out;
-    expect(table.split("\n").slice(0, 3)).toEqual(["window 2026-02-22T12:00:00.000Z to 2026-03-01T12:00:00.000Z", `old: ${oldFile}`, `new: ${newDir}`]);
+    expect(table.split("\n").slice(0, 3)).toEqual(["over observed traffic from 2026-02-22T12:00:00.000Z to 2026-03-01T12:00:00.000Z", `old: ${oldFile}`, `new: ${newDir}`]);
     expect(table).toMatch(/^allowed -> denied +shop\/Deployment\/web +shop\/Deployment\/api +TCP\/9090 +egress not isolated +ingress denied by default: isolated by netpol\/shop\/api, no rule allows it$/m);
     expect(table).toContain("3 of 4 observed connections change: 3 allowed -> denied, 0 denied -> allowed\n");
     const md = (await run(oldFile, newDir, "--db", graph, "-o", "markdown")).out;
@@ -176,6 +176,31 @@ spec: {containers: [{name: api, ports: [{name: http, containerPort: 8080}]}]}
     await expect(run(oldFile, newDir, "--db", graph, "--semantics", "strict")).rejects.toThrow(new UsageError('--semantics must be cilium or upstream, got "strict"'));
     await expect(run(oldFile, newDir, "--db", graph, "--kubeconfig", "x")).rejects.toThrow(new UsageError("--kubeconfig and --context need k8s as a policy source"));
     await expect(run(oldFile, newDir, "--db", graph, "--since", "soon")).rejects.toThrow(UsageError);
+  });
+
+  it("--matrix compares the connections a test matrix names instead of observed ones, with --db only resolving ns/workload", async () => {
+    const matrix = join(dir, "matrix.yaml");
+    await writeFile(matrix, `cases:
+  - {from: shop/web, to: shop/api, port: 9090, expect: allow}
+  - {from: shop/batch, to: shop/api, port: 8080, expect: allow}
+  - {from: {namespace: shop, labels: {app: web}}, to: {namespace: shop, labels: {app: api}}, port: 8080-8081, expect: allow}
+`);
+    const json = JSON.parse((await run(oldFile, newDir, "--matrix", matrix, "--db", graph, "-o", "json")).out) as JsonDiff & { over: string; window?: unknown };
+    expect(json).toMatchObject({ over: "matrix", compared: 4 });
+    expect(json.window).toBeUndefined();
+    // web -> api 8080 is allowed on both sides, 8081 on neither; 9090 and batch's 8080 lose their rules.
+    expect(changes(json)).toEqual([
+      "shop/web -> shop/api TCP/9090 allowed-to-denied: ingress denied by default: isolated by netpol/shop/api, no rule allows it",
+      "shop/batch -> shop/api TCP/8080 allowed-to-denied: ingress denied by default: isolated by netpol/shop/api, no rule allows it",
+    ]);
+    const table = (await run(oldFile, newDir, "--matrix", matrix, "--db", graph)).out;
+    expect(table.split("\n")[0]).toBe("over the cases of the test matrix");
+    expect(table).toContain("2 of 4 matrix probes change: 2 allowed -> denied, 0 denied -> allowed\n");
+    // Without a graph, the labels form still resolves; ns/workload has nothing to look it up in.
+    const labels = join(dir, "labels.yaml");
+    await writeFile(labels, "cases:\n  - {from: {namespace: shop, labels: {app: web}}, to: {namespace: shop, labels: {app: api}}, port: 9090, expect: allow}\n");
+    expect(changes(JSON.parse((await run(oldFile, newDir, "--matrix", labels, "-o", "json")).out) as JsonDiff)).toHaveLength(1);
+    await expect(run(oldFile, newDir, "--matrix", matrix)).rejects.toThrow(/^bad matrix: .*matrix\.yaml:2: cases\[0\]\.from: /);
   });
 
   it("a graph database that does not exist is an error naming it", async () => {

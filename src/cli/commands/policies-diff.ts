@@ -15,6 +15,7 @@ export interface PoliciesDiffDeps extends PolicySetDeps {
 
 interface RawOptions extends KubeFlags {
   readonly db?: string;
+  readonly matrix?: string[];
   readonly since: string;
   readonly until?: string;
   readonly semantics: string;
@@ -28,10 +29,11 @@ function isFormat(text: string): text is Format {
   return (FORMATS as readonly string[]).includes(text);
 }
 
-/** Why the command needs `--db`: the diff is over observed identities, and says so. */
+/** Why the command needs `--db` or `--matrix`: the diff is over observed identities or a matrix's connections, and says so. */
 export const NEEDS_DB =
-  "policies diff compares the two policy sets over observed traffic: give --db FILE, a graph database written by `hubble-auditor ingest`; " +
-  "its (source identity, destination identity, port/protocol) triples in the window are the connections compared";
+  "policies diff compares the two policy sets over connections: give --db FILE, a graph database written by `hubble-auditor ingest` " +
+  "(its (source identity, destination identity, port/protocol) triples in the window are the connections compared), " +
+  "or --matrix FILE..., test matrices whose cases name the connections";
 
 /**
  * Adds `hubble-auditor policies diff OLD NEW`: the observed connections that one policy set
@@ -45,17 +47,19 @@ export function registerPoliciesDiffCommand(program: Command, deps: PoliciesDiff
     .description("the observed connections whose verdict changes between two policy sets (allowed -> denied, denied -> allowed), with the rules responsible")
     .argument("<old>", `${KUBERNETES_SOURCE} (the cluster) or a policy file or directory: the policies as they are`)
     .argument("<new>", `${KUBERNETES_SOURCE} or a policy file or directory: the policies as proposed`)
-    .option("--db <file>", "graph database of observed traffic (required: its identities and ports are what is compared)");
+    .option("--db <file>", "graph database of observed traffic: its identities and ports are what is compared (with --matrix: what resolves ns/workload)")
+    .option("--matrix <files...>", "test matrices (as `hubble-auditor test` reads them): compare their cases' connections instead of observed traffic");
   return addKubeOptions(addWindowOptions(command, "7d"))
     .option("--semantics <profile>", "cilium or upstream", "cilium")
     .option("-o, --output <format>", "table, json or markdown (for a pull-request comment)", "table")
     .action(async (old: string, next: string, raw: RawOptions) => {
       if (!isFormat(raw.output)) throw new UsageError(`-o must be table, json or markdown, got "${raw.output}"`);
       if (!isSemanticsName(raw.semantics)) throw new UsageError(`--semantics must be cilium or upstream, got "${raw.semantics}"`);
-      if (raw.db === undefined) throw new UsageError(NEEDS_DB);
+      if (raw.db === undefined && raw.matrix === undefined) throw new UsageError(NEEDS_DB);
       checkKubeFlags(raw, [[old], [next]]);
       const { runPoliciesDiff } = await import("./policies-diff-run.js");
       const window = { since: raw.since, ...(raw.until === undefined ? {} : { until: raw.until }) };
-      deps.write(await runPoliciesDiff({ old, new: next, db: raw.db, window, kube: raw, semantics: raw.semantics, output: raw.output, nowMs: (deps.now ?? Date.now)() }, deps));
+      const over = raw.matrix === undefined ? {} : { matrix: raw.matrix };
+      deps.write(await runPoliciesDiff({ old, new: next, ...(raw.db === undefined ? {} : { db: raw.db }), ...over, window, kube: raw, semantics: raw.semantics, output: raw.output, nowMs: (deps.now ?? Date.now)() }, deps));
     });
 }

@@ -68,7 +68,7 @@ function render(report: MatrixReport, format: Format): string {
 }
 
 /** Every problem on stderr, then a UsageError (exit code 2) carrying the first: nothing is tested on a bad matrix. */
-function refuse(problems: readonly MatrixProblem[], warn: (text: string) => void): never {
+export function refuse(problems: readonly MatrixProblem[], warn: (text: string) => void): never {
   for (const p of problems) warn(`problem: ${formatMatrixProblem(p)}\n`);
   const [first] = problems;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems, listed above)` : "";
@@ -105,7 +105,7 @@ function observedGraph(raw: RawOptions, nowMs: number): ObservedGraph | undefine
 }
 
 /** Reads the matrices and refuses the run on any problem, naming file, line and field. */
-async function readCases(files: readonly string[], warn: (text: string) => void): Promise<readonly MatrixCase[]> {
+export async function readCases(files: readonly string[], warn: (text: string) => void): Promise<readonly MatrixCase[]> {
   const problems: MatrixProblem[] = [];
   const cases: MatrixCase[] = [];
   for (const file of files) {
