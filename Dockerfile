@@ -46,5 +46,6 @@ EXPOSE 8080 9090
 # image has no curl, so Node's fetch does the probe.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+# An absolute path: `docker run -w /work ...` (a CI job reading its own policies and matrices) changes the directory.
+ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
 CMD ["serve"]

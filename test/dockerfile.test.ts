@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,6 +96,9 @@ describe("Dockerfile", { timeout: 5 * MINUTES }, () => {
   const rootfs = new Map<Stage, string>();
   const workdirOf = (stage: Stage): string => stage.instructions.filter((i) => i.op === "WORKDIR").at(-1)?.args ?? "/";
   const inStage = (stage: Stage, path: string): string => join(rootfs.get(stage) ?? "/nonexistent", path.startsWith("/") ? path : join(workdirOf(stage), path));
+  // The ENTRYPOINT's arguments after `node`, its absolute paths inside the replayed image.
+  const entrypoint = (stage: Stage): string[] => jsonArgs(stage.instructions.find((i) => i.op === "ENTRYPOINT")?.args ?? "[]")
+    .slice(1).map((a) => (a.startsWith("/") ? inStage(stage, a) : a));
   const runtimeEnv = (): NodeJS.ProcessEnv => {
     if (!runtime) return process.env;
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn" };
@@ -180,16 +183,29 @@ describe("Dockerfile", { timeout: 5 * MINUTES }, () => {
 
   it("the entrypoint starts: --help lists the commands", () => {
     if (!runtime) throw new Error("no runtime stage");
-    const [, ...entry] = jsonArgs(runtime.instructions.find((i) => i.op === "ENTRYPOINT")?.args ?? "[]");
+    const entry = entrypoint(runtime);
     const result = spawnSync(process.execPath, [...entry, "--help"], { cwd: inStage(runtime, "."), env: runtimeEnv(), encoding: "utf8", timeout: MINUTES });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain("serve");
     expect(jsonArgs(runtime.instructions.find((i) => i.op === "CMD")?.args ?? "[]")).toEqual(["serve"]);
   });
 
+  it("the entrypoint starts from another working directory (docker run -w /work), reading files there", () => {
+    if (!runtime) throw new Error("no runtime stage");
+    const work = mkdtempSync(join(tmpdir(), "docker-work-"));
+    try {
+      writeFileSync(join(work, "policy.yaml"), "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n");
+      const result = spawnSync(process.execPath, [...entrypoint(runtime), "policies", "check", "policy.yaml"], { cwd: work, env: runtimeEnv(), encoding: "utf8", timeout: MINUTES });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toContain("NetworkPolicy: 1");
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it("serve --demo runs from the production-only tree, passes the image's HEALTHCHECK and stops cleanly on SIGTERM", async () => {
     if (!runtime) throw new Error("no runtime stage");
-    const [, ...entry] = jsonArgs(runtime.instructions.find((i) => i.op === "ENTRYPOINT")?.args ?? "[]");
+    const entry = entrypoint(runtime);
     // The API listens on a free port here; the HEALTHCHECK command is run against that port.
     const child = spawn(process.execPath, [...entry, "serve", "--demo", "--summary-interval", "1", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"], { cwd: inStage(runtime, "."), env: runtimeEnv() });
     let stdout = "";
