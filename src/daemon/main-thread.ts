@@ -88,10 +88,39 @@ export async function runDaemon(settings: DaemonSettings, io: DaemonIo): Promise
     });
     cleanup.push(() => { graph.close(); });
     const ingestRef: { current?: IngestThread } = {};
+    // Set once the metrics endpoint is up; the ingest thread starts before it.
+    const metricsRef: { current?: Awaited<ReturnType<typeof startDaemonMetrics>> } = {};
+    let address = settings.hubble;
+    if (settings.demo) {
+      const capture = await ensureDemoCapture(settings.dataDir, log);
+      const replay = await startDemoReplay(capture);
+      cleanup.push(() => replay.close());
+      address = replay.address;
+      write(`demo: replaying ${capture} on ${address} (loopback gRPC, live, looping); policies from ${sources.join(", ")}\n`);
+    }
+    // The stream, tracking and the graph writer run on the ingest thread: nothing here
+    // (API requests, audits, scrapes) can hold up reading Hubble. It starts as soon as the
+    // graph is open, while the analysis thread and the API start: a restart reads on sooner.
+    const thread = new IngestThread({
+      config: {
+        address, tls: settings.tls, db: graph.store.file, source: graph.source, retentionMs: settings.retentionMs,
+        reportMs: Math.min(1_000, settings.summaryIntervalSeconds * 1000), rebalanceMs: settings.auditIntervalMs,
+        stallAfterMs: settings.stallAfterMs,
+      },
+      log,
+      onCrash: () => { metricsRef.current?.metrics.instruments.ingestThreadRestarts.inc(); },
+    });
+    ingestRef.current = thread;
+    ingestThread = thread;
+    if (io.signal.aborted) return;
+    thread.start();
+    // A failure starting what follows (a listen address in use) stops it again.
+    cleanup.push(() => thread.stop());
     const metrics = settings.metricsListen === undefined
       ? undefined
       : await startDaemonMetrics(settings.metricsListen, settings.metricsToken, () => ingestRef.current?.metricsJson() ?? Promise.resolve([]));
     if (metrics) {
+      metricsRef.current = metrics;
       cleanup.push(() => metrics.close());
       write(`metrics: ${metrics.server.url}\n`);
     }
@@ -117,30 +146,7 @@ export async function runDaemon(settings: DaemonSettings, io: DaemonIo): Promise
       cleanup.push(() => server.close());
       write(`api: ${server.url}/api/v1\nhealth: ${server.url}/healthz ${server.url}/readyz · OpenAPI: ${server.url}/api/v1/openapi.json\n`);
     }
-    let address = settings.hubble;
-    if (settings.demo) {
-      const capture = await ensureDemoCapture(settings.dataDir, log);
-      const replay = await startDemoReplay(capture);
-      cleanup.push(() => replay.close());
-      address = replay.address;
-      write(`demo: replaying ${capture} on ${address} (loopback gRPC, live, looping); policies from ${sources.join(", ")}\n`);
-    }
-    if (io.signal.aborted) return;
-    // The stream, tracking and the graph writer run on the ingest thread: nothing here
-    // (API requests, audits, scrapes) can hold up reading Hubble.
-    const thread = new IngestThread({
-      config: {
-        address, tls: settings.tls, db: graph.store.file, source: graph.source, retentionMs: settings.retentionMs,
-        reportMs: Math.min(1_000, settings.summaryIntervalSeconds * 1000), rebalanceMs: settings.auditIntervalMs,
-        stallAfterMs: settings.stallAfterMs,
-      },
-      log,
-      onCrash: () => { metrics?.metrics.instruments.ingestThreadRestarts.inc(); },
-    });
-    ingestRef.current = thread;
-    ingestThread = thread;
     log.info({ address, db: graph.store.file, api: api?.url, metrics: metrics?.server.url, policies: policies.description }, "daemon started: the ingest thread reads Hubble");
-    thread.start();
     await withSummaryLines(thread, { interval: settings.summaryIntervalSeconds, write });
   } finally {
     io.signal.removeEventListener("abort", onAbort);
