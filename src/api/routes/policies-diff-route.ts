@@ -6,6 +6,7 @@ import type { Analysis } from "../analysis.js";
 import type { AnalysisRequest, RequestQuery } from "../analysis-service.js";
 import { JSON_TYPES } from "../body-types.js";
 import { HttpError } from "../http-error.js";
+import { textBody } from "./text-body.js";
 import { isoTime, windowJson } from "../json-times.js";
 import { parametersOf } from "../openapi.js";
 import { QueryReader } from "../query-reader.js";
@@ -23,12 +24,7 @@ export const CURRENT_POLICIES = "current policies";
  * otherwise) that is not empty (400). Its fields are read by {@link policiesDiffAnswer}.
  */
 export function policiesDiffBody(req: Request): NonNullable<AnalysisRequest["body"]> {
-  if (req.is([...JSON_TYPES]) === false || req.get("content-type") === undefined) {
-    throw new HttpError(415, "unsupported-media-type", `the request body's Content-Type must be ${JSON_TYPES.join(", ")}; got ${req.get("content-type") ?? "none"}`);
-  }
-  const body: unknown = req.body;
-  if (typeof body !== "string" || body.trim() === "") throw new HttpError(400, "empty-body", 'the request body must be a JSON object: {"old": manifests, "new": manifests}');
-  return { text: body, format: "json" };
+  return textBody(req, JSON_TYPES, 'the request body must be a JSON object: {"old": manifests, "new": manifests}', () => "json");
 }
 
 /** The body's manifests per side: YAML or JSON text; `undefined`: the current policies. */

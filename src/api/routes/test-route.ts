@@ -5,6 +5,7 @@ import type { Analysis } from "../analysis.js";
 import type { AnalysisRequest, RequestQuery } from "../analysis-service.js";
 import { MATRIX_BODY_TYPES } from "../body-types.js";
 import { HttpError } from "../http-error.js";
+import { textBody } from "./text-body.js";
 import { isoTime } from "../json-times.js";
 import { parametersOf } from "../openapi.js";
 import { QueryReader } from "../query-reader.js";
@@ -17,12 +18,7 @@ const MAX_LISTED = 20;
 
 /** The test body as the analysis takes it: a Content-Type we read (415 otherwise) and text that is not empty (400). */
 export function testBody(req: Request): NonNullable<AnalysisRequest["body"]> {
-  if (req.is([...MATRIX_BODY_TYPES]) === false || req.get("content-type") === undefined) {
-    throw new HttpError(415, "unsupported-media-type", `the request body's Content-Type must be ${MATRIX_BODY_TYPES.join(", ")}; got ${req.get("content-type") ?? "none"}`);
-  }
-  const body: unknown = req.body;
-  if (typeof body !== "string" || body.trim() === "") throw new HttpError(400, "empty-body", "the request body must hold a test matrix (cases: [{from, to, port, protocol, expect}])");
-  return { text: body, format: "yaml" };
+  return textBody(req, MATRIX_BODY_TYPES, "the request body must hold a test matrix (cases: [{from, to, port, protocol, expect}])", () => "yaml");
 }
 
 function encoded(report: MatrixReport, format: "json" | "junit" | "tap", generatedAtMs: number): CachedBody {

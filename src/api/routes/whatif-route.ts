@@ -6,6 +6,7 @@ import type { Analysis } from "../analysis.js";
 import type { AnalysisRequest, RequestQuery } from "../analysis-service.js";
 import { JSON_TYPES, WHATIF_BODY_TYPES } from "../body-types.js";
 import { HttpError } from "../http-error.js";
+import { textBody } from "./text-body.js";
 import { isoTime, windowJson } from "../json-times.js";
 import { parametersOf } from "../openapi.js";
 import { QueryReader } from "../query-reader.js";
@@ -20,12 +21,7 @@ const BODY = "request body";
  * we read (415 otherwise) and text that is not empty (400).
  */
 export function whatIfBody(req: Request): NonNullable<AnalysisRequest["body"]> {
-  if (req.is([...WHATIF_BODY_TYPES]) === false || req.get("content-type") === undefined) {
-    throw new HttpError(415, "unsupported-media-type", `the request body's Content-Type must be ${WHATIF_BODY_TYPES.join(", ")}; got ${req.get("content-type") ?? "none"}`);
-  }
-  const body: unknown = req.body;
-  if (typeof body !== "string" || body.trim() === "") throw new HttpError(400, "empty-body", "the request body must hold the proposed policies (YAML or JSON manifests)");
-  return { text: body, format: req.is([...JSON_TYPES]) === false ? "yaml" : "json" };
+  return textBody(req, WHATIF_BODY_TYPES, "the request body must hold the proposed policies (YAML or JSON manifests)", (r) => (r.is([...JSON_TYPES]) === false ? "yaml" : "json"));
 }
 
 /** `POST /api/v1/whatif`: what the proposed policies in the body would do to the window's traffic. */
