@@ -5,6 +5,7 @@ import type { ObservedGraph, TimeWindow } from "../../graph/index.js";
 import { compilePolicyModel, withInventory } from "../../policy/index.js";
 import type { PodSpec, PolicyModel, SemanticsName } from "../../policy/index.js";
 import { diffOverMatrix } from "../../policy-tests/index.js";
+import { readCases, refuse } from "../setup/matrix-files.js";
 import { windowOf } from "../window-options.js";
 import type { WindowFlags } from "../window-flags.js";
 import { loadPolicySet } from "./policy-sets.js";
@@ -78,7 +79,6 @@ function diffOverGraph(db: string, window: TimeWindow, models: DiffModels): Poli
 
 /** The diff over the cases of matrix files; a bad matrix or an unresolvable endpoint refuses the run (exit code 2), naming file, line and field. */
 async function diffOverMatrixFiles(files: readonly string[], graph: ObservedGraph | undefined, models: DiffModels, pods: readonly PodSpec[], warn: (text: string) => void): Promise<PolicyDiff> {
-  const { readCases, refuse } = await import("./test.js");
   const cases = await readCases(files, warn);
   const result = diffOverMatrix({
     cases, pods, ...(graph === undefined ? {} : { graph }),

@@ -5,9 +5,9 @@ import { openGraphStore, queryGraph, type ObservedGraph } from "../../graph/inde
 import { compilePolicyModel, formatProblem, parsePolicyDocuments, type SemanticsName, type SourceDocument } from "../../policy/index.js";
 import type { KubeConfigOptions } from "../../policy/sources/index.js";
 import {
-  formatMatrixProblem, hasFailures, matrixToJson, matrixToJunit, matrixToTable, matrixToTap, runMatrix, type MatrixCase, type MatrixProblem, type MatrixReport,
+  hasFailures, matrixToJson, matrixToJunit, matrixToTable, matrixToTap, runMatrix, type MatrixCase, type MatrixReport,
 } from "../../policy-tests/index.js";
-import { readMatrixFile } from "../setup/matrix-files.js";
+import { readCases, refuse } from "../setup/matrix-files.js";
 import { addWindowOptions, windowOf } from "../window-options.js";
 import { UsageError } from "../usage-error.js";
 import { summaryOf } from "../command-table.js";
@@ -67,14 +67,6 @@ function render(report: MatrixReport, format: Format): string {
   }
 }
 
-/** Every problem on stderr, then a UsageError (exit code 2) carrying the first: nothing is tested on a bad matrix. */
-export function refuse(problems: readonly MatrixProblem[], warn: (text: string) => void): never {
-  for (const p of problems) warn(`problem: ${formatMatrixProblem(p)}\n`);
-  const [first] = problems;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems, listed above)` : "";
-  throw new UsageError(`bad matrix: ${first === undefined ? "no problems" : formatMatrixProblem(first)}${more}`);
-}
-
 async function policyDocuments(raw: RawOptions, deps: TestCommandDeps): Promise<readonly SourceDocument[]> {
   // Not a required option of commander's: `test generate` would then need it too.
   const policies = raw.policies ?? [];
@@ -102,19 +94,6 @@ function observedGraph(raw: RawOptions, nowMs: number): ObservedGraph | undefine
   } finally {
     store.close();
   }
-}
-
-/** Reads the matrices and refuses the run on any problem, naming file, line and field. */
-export async function readCases(files: readonly string[], warn: (text: string) => void): Promise<readonly MatrixCase[]> {
-  const problems: MatrixProblem[] = [];
-  const cases: MatrixCase[] = [];
-  for (const file of files) {
-    const parsed = await readMatrixFile(file);
-    problems.push(...parsed.problems);
-    cases.push(...parsed.cases);
-  }
-  if (problems.length > 0) refuse(problems, warn);
-  return cases;
 }
 
 /** Runs the cases against the policies (and the graph); a case that cannot be resolved refuses the run. */

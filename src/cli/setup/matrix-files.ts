@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
-import { parseMarkdownMatrix, parseYamlMatrix, type ParsedMatrix } from "../../policy-tests/index.js";
+import { formatMatrixProblem, parseMarkdownMatrix, parseYamlMatrix, type MatrixCase, type MatrixProblem, type ParsedMatrix } from "../../policy-tests/index.js";
 import { UsageError } from "../usage-error.js";
 
 /** The largest matrix file read (a matrix is written by people, or generated with a bound). */
@@ -32,4 +32,25 @@ export async function readMatrixFile(path: string): Promise<ParsedMatrix> {
   }
   const ext = extname(path).toLowerCase();
   return ext === ".md" || ext === ".markdown" ? parseMarkdownMatrix(text, path) : parseYamlMatrix(text, path);
+}
+
+/** Every problem on stderr, then a UsageError (exit code 2) carrying the first: nothing is tested on a bad matrix. */
+export function refuse(problems: readonly MatrixProblem[], warn: (text: string) => void): never {
+  for (const p of problems) warn(`problem: ${formatMatrixProblem(p)}\n`);
+  const [first] = problems;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems, listed above)` : "";
+  throw new UsageError(`bad matrix: ${first === undefined ? "no problems" : formatMatrixProblem(first)}${more}`);
+}
+
+/** Reads the matrices and refuses the run on any problem, naming file, line and field. */
+export async function readCases(files: readonly string[], warn: (text: string) => void): Promise<readonly MatrixCase[]> {
+  const problems: MatrixProblem[] = [];
+  const cases: MatrixCase[] = [];
+  for (const file of files) {
+    const parsed = await readMatrixFile(file);
+    problems.push(...parsed.problems);
+    cases.push(...parsed.cases);
+  }
+  if (problems.length > 0) refuse(problems, warn);
+  return cases;
 }
