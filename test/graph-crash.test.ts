@@ -14,7 +14,9 @@ import { graphTotals, openGraphStore, queryGraph, readCursor } from "../src/grap
 import { writeNdjson } from "../src/hubble/generate/index.js";
 
 const MAIN = join(import.meta.dirname, "../dist/src/cli/main.js");
-const FLOWS = 25_000;
+// Enough that the run lasts seconds past its first commit (about 6 s at this machine's
+// 10k flows/s), so the kill lands mid-file even on a loaded machine.
+const FLOWS = 60_000;
 const EVERYTHING = { window: { sinceMs: 0, untilMs: Date.UTC(2100, 0, 1) } };
 let dir = "";
 let capture = "";
